@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DomainErrorFilter } from './common/domain-error.filter';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MirrorModule } from './mirror/mirror.module';
+import { ProjectsModule } from './projects/projects.module';
+
+@Module({
+  imports: [DatabaseModule, HealthModule, ProjectsModule, MirrorModule],
+  providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+})
+export class AppModule {}

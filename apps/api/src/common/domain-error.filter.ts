@@ -1,0 +1,67 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { InputError } from '@venvfarm/pep440';
+import type { Response } from 'express';
+
+/** The JSON body of every error answer: what was wrong and where. */
+export interface ErrorBody {
+  error: string;
+  detail: string;
+  [more: string]: unknown;
+}
+
+/**
+ * The one place where domain errors become HTTP answers. Parse errors of user input are 400
+ * with the input and the position; HttpExceptions keep their status; anything else is a bug
+ * and the only path to a 500.
+ */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(DomainErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toHttp(exception);
+    response.status(status).json(body);
+  }
+
+  private toHttp(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof InputError) {
+      return [
+        HttpStatus.BAD_REQUEST,
+        { error: 'invalid_input', detail: exception.reason, input: exception.input, position: exception.position },
+      ];
+    }
+    if (exception instanceof HttpException) {
+      const answer = exception.getResponse();
+      const detail = typeof answer === 'string' ? answer : ((answer as { message?: unknown }).message ?? exception.message);
+      return [exception.getStatus(), { error: errorName(exception.getStatus()), detail: String(detail) }];
+    }
+    const client = clientError(exception);
+    if (client !== null) return client;
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    return [HttpStatus.INTERNAL_SERVER_ERROR, { error: 'internal', detail: 'An unexpected error occurred; it has been logged.' }];
+  }
+}
+
+/**
+ * Errors of the body parser (http-errors with `expose`): malformed JSON is 400, an oversized
+ * body 413; they never reach a controller, so they arrive here as plain errors.
+ */
+function clientError(exception: unknown): [number, ErrorBody] | null {
+  if (typeof exception !== 'object' || exception === null) return null;
+  const { status, expose, type, message } = exception as { status?: unknown; expose?: unknown; type?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return null;
+  const detail = type === 'entity.parse.failed' ? `the body is not valid JSON: ${String(message)}` : String(message);
+  return [status, { error: errorName(status), detail }];
+}
+
+function errorName(status: number): string {
+  switch (status) {
+    case 400: return 'bad_request';
+    case 404: return 'not_found';
+    case 409: return 'conflict';
+    case 413: return 'payload_too_large';
+    case 422: return 'unprocessable';
+    default: return status >= 500 ? 'unavailable' : 'error';
+  }
+}

@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { loadConfig } from '@venvfarm/config';
+import { Database, openDatabase } from '@venvfarm/mirror';
+
+/** Options every `mirror` command shares. */
+export interface DatabaseOptions {
+  dataDir?: string;
+}
+
+/** Adds `--data-dir` (the embedded database's home when DATABASE_URL is unset). */
+export function withDatabaseOptions(command: Command): Command {
+  return command.option('--data-dir <dir>', 'where the embedded PostgreSQL keeps its data when DATABASE_URL is unset', './.venvfarm');
+}
+
+/** Opens the database the options and environment name, runs `fn`, and closes it. */
+export async function withDatabase<T>(options: DatabaseOptions, fn: (db: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env, { dataDir: options.dataDir });
+  const db = await openDatabase(config);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}

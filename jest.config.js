@@ -1,0 +1,27 @@
+/** One Jest run covers every suite: pure libs, apps and the end-to-end suites in test/. */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@venvfarm/([^/]+)$': '<rootDir>/libs/$1/src',
+    '^@venvfarm/([^/]+)/(.+)$': '<rootDir>/libs/$1/src/$2',
+  },
+  testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+};

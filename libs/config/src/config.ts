@@ -1,0 +1,40 @@
+/**
+ * The environment, validated once into one typed object (ARCHITECTURE.md "Commands and
+ * configuration"). Everything else receives this object instead of reading process.env.
+ */
+import { resolve } from 'node:path';
+
+/** venvfarm's configuration. */
+export interface VenvfarmConfig {
+  /** External PostgreSQL; when absent an embedded PostgreSQL runs in `dataDir`. */
+  readonly databaseUrl: string | null;
+  /** Redis for queues and the resolve cache; when absent PostgreSQL serves both. */
+  readonly redisUrl: string | null;
+  /** Upstream simple index. */
+  readonly upstream: string;
+  /** Where embedded state lives (PostgreSQL data, artifacts). */
+  readonly dataDir: string;
+}
+
+/** A configuration value that cannot be used, named with its variable. */
+export class ConfigError extends Error {}
+
+function url(name: string, value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  try {
+    new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: ${value}`);
+  }
+  return value;
+}
+
+/** Reads and validates the configuration; command-line options override the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<VenvfarmConfig> = {}): VenvfarmConfig {
+  return {
+    databaseUrl: overrides.databaseUrl ?? url('DATABASE_URL', env.DATABASE_URL),
+    redisUrl: overrides.redisUrl ?? url('REDIS_URL', env.REDIS_URL),
+    upstream: overrides.upstream ?? url('VENVFARM_UPSTREAM', env.VENVFARM_UPSTREAM) ?? 'https://pypi.org/simple/',
+    dataDir: resolve(overrides.dataDir ?? env.VENVFARM_DATA_DIR ?? './.venvfarm'),
+  };
+}

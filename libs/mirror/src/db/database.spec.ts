@@ -1,0 +1,53 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase } from '../testing/test-database';
+import { openDatabase } from './database';
+import { migrate } from './migrate';
+import { sqlDir } from './sql-files';
+
+describe('migrations', () => {
+  it('apply once, are recorded, and a second run applies nothing', async () => {
+    const db = await createTestDatabase();
+    try {
+      const tables = await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(
+        expect.arrayContaining(['files', 'indexes', 'metadata', 'projects', 'releases', 'requirements', 'schema_migrations']),
+      );
+      expect(await migrate(db.pool)).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('tolerate concurrent migrators', async () => {
+    const db = await createTestDatabase();
+    try {
+      await db.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+      const results = await Promise.all([migrate(db.pool), migrate(db.pool), migrate(db.pool)]);
+      const all = readdirSync(join(sqlDir(), 'migrations')).filter((f) => f.endsWith('.sql')).sort();
+      expect(all.length).toBeGreaterThanOrEqual(3);
+      // Exactly one migrator applies each file; the others wait on the lock and find nothing to do.
+      expect(results.flat().sort()).toEqual(all);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('embedded PostgreSQL (no DATABASE_URL)', () => {
+  it('starts in the data directory, migrates, and keeps data across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'venvfarm-embedded-'));
+    try {
+      let db = await openDatabase({ databaseUrl: null, dataDir });
+      await db.pool.query(`INSERT INTO projects (index_id, name) VALUES (1, 'kept')`);
+      await db.close();
+      db = await openDatabase({ databaseUrl: null, dataDir });
+      const rows = await db.pool.query(`SELECT name FROM projects`);
+      expect(rows.rows).toEqual([{ name: 'kept' }]);
+      await db.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120000);
+});

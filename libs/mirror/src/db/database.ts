@@ -1,0 +1,37 @@
+/**
+ * Opens the mirror's database: the PostgreSQL of DATABASE_URL, or an embedded one in the data
+ * directory; runs migrations; hands out one pg Pool. Repositories are the only users of it.
+ */
+import { Pool } from 'pg';
+import type { VenvfarmConfig } from '@venvfarm/config';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { migrate } from './migrate';
+
+/** An open, migrated database. */
+export interface Database {
+  readonly pool: Pool;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Connects (starting the embedded server when no URL is configured) and migrates. */
+export async function openDatabase(config: Pick<VenvfarmConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  const embedded = config.databaseUrl === null ? await startEmbeddedPostgres(config.dataDir) : null;
+  const url = config.databaseUrl ?? embedded!.url;
+  const pool = new Pool({ connectionString: url, max: 8 });
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    pool,
+    url,
+    close: async () => {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Fetches what the mirror needs of one project: its simple page, then the PEP 658 `.metadata`
+ * of files whose metadata the mirror does not hold yet. Files with the same advertised hash
+ * have byte-identical metadata (all wheels of a release, usually), so one download serves
+ * them all; files already stored under the same hash cost nothing. A `.metadata` that fails
+ * (HTTP, hash mismatch, unparsable) is reported and its file kept with unknown metadata, and
+ * the project's serial is then committed as it was before, so the next sync tries it again.
+ */
+import type { CoreMetadata } from '../upstream/core-metadata';
+import type { SimpleFile, SimpleProjectPage } from '../upstream/simple-page';
+import type { UpstreamClient } from '../upstream/upstream-client';
+import { UpstreamError } from '../upstream/upstream-errors';
+import { BuiltRecord, buildProjectRecord, FileMetadata, PublishedVersions, versionCandidates } from './project-record';
+import type { SyncRepository } from './sync.repository';
+
+/** Something that went wrong with one project and was skipped. */
+export interface SyncFailure {
+  readonly project: string;
+  readonly url: string | null;
+  readonly what: 'page' | 'metadata';
+  readonly message: string;
+}
+
+/** Bounds concurrent work (HTTP requests) across every project of a run. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly slots: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/** What fetching one project gave. */
+export interface FetchedProject extends BuiltRecord {
+  readonly page: SimpleProjectPage;
+  readonly failures: readonly SyncFailure[];
+  readonly metadataFetched: number;
+  readonly metadataReused: number;
+}
+
+/** How to fetch one project. */
+export interface FetchProjectOptions {
+  readonly indexId: number;
+  readonly allows: (version: string) => boolean;
+  /** The project's committed serial (null: never seen); committed again when something failed. */
+  readonly committedSerial: number | null;
+  /** A serial known from elsewhere (root index, changelog); the larger of it and the page's wins. */
+  readonly serialHint?: number | null;
+  readonly releaseSerials?: ReadonlyMap<string, number>;
+  readonly limiter: Limiter;
+}
+
+/**
+ * Fetches a project and builds its record, or null when the upstream does not have it.
+ * @throws UpstreamError when the page cannot be fetched or parsed (the caller skips the project).
+ */
+export async function fetchProject(upstream: UpstreamClient, repository: SyncRepository, name: string, options: FetchProjectOptions): Promise<FetchedProject | null> {
+  const page = await options.limiter.run(() => upstream.projectPage(name));
+  if (page === null) return null;
+  const known = await repository.knownMetadata(options.indexId, page.name);
+
+  const metadata = new Map<string, FileMetadata>();
+  const toFetch = new Map<string, SimpleFile[]>();
+  let metadataReused = 0;
+  const published = PublishedVersions.of(page);
+  for (const file of page.files) {
+    if (!file.coreMetadata) continue;
+    // Metadata of releases the allow-list leaves out is not worth a request.
+    const version = published.releaseOf(versionCandidates(file.filename, page.name));
+    if (version === null || !options.allows(version)) continue;
+    const stored = known.get(file.filename);
+    if (stored !== undefined && file.coreMetadataSha256 !== null && stored.sha256 === file.coreMetadataSha256) {
+      metadata.set(file.filename, stored.metadata);
+      metadataReused++;
+      continue;
+    }
+    const group = file.coreMetadataSha256 ?? `file:${file.filename}`;
+    toFetch.set(group, [...(toFetch.get(group) ?? []), file]);
+  }
+
+  const failures: SyncFailure[] = [];
+  await Promise.all(
+    [...toFetch.values()].map(async (files) => {
+      let parsed: CoreMetadata;
+      try {
+        parsed = await options.limiter.run(() => upstream.coreMetadata(page.name, files[0]));
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) throw error;
+        failures.push({ project: page.name, url: error.url, what: 'metadata', message: error.message });
+        return;
+      }
+      for (const file of files) metadata.set(file.filename, parsed);
+    }),
+  );
+
+  const pageSerial = Math.max(page.serial ?? 0, options.serialHint ?? 0);
+  const serial = failures.length === 0 ? pageSerial : (options.committedSerial ?? 0);
+  const built = buildProjectRecord(page, metadata, options.allows, serial, options.releaseSerials);
+  return { ...built, page, failures, metadataFetched: toFetch.size, metadataReused };
+}

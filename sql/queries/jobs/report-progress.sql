@@ -1,0 +1,1 @@
+UPDATE mirror_jobs SET progress = $2::jsonb WHERE id = $1;

@@ -1,0 +1,2 @@
+-- Every parsed Requires-Python text with its flattened key ranges (null = unparsable).
+SELECT text, ranges FROM requires_python_ranges;

@@ -1,0 +1,95 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Version } from '@venvfarm/pep440';
+import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
+import request from 'supertest';
+import { AppModule } from '../apps/api/src/app.module';
+
+/** The mirror's HTTP API over a real PostgreSQL with a small hand-made project. */
+describe('mirror API', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const key = (v: string) => Buffer.from(Version.parse(v).key());
+    await db.pool.query(`
+      INSERT INTO projects (id, index_id, name, serial) VALUES (1, 1, 'demo-pkg', 12);
+      INSERT INTO requirements (id, text, target, specifier, marker) VALUES
+        (1, 'requests>=2', 'requests', '>=2', NULL), (2, 'rich; extra == "cli"', 'rich', '', 'extra == "cli"');
+      INSERT INTO metadata (id, digest, requires_python, provides_extras, requirement_ids)
+        VALUES (1, '\\x01', '>=3.8', '{cli}', '{1,2}');`);
+    await db.pool.query(
+      `INSERT INTO releases (id, project_id, version, key, yanked, yanked_reason, serial) VALUES
+         (1, 1, '1.0', $1, false, NULL, 10), (2, 1, '1.1', $2, true, 'broken', 12)`,
+      [key('1.0'), key('1.1')],
+    );
+    await db.pool.query(`
+      INSERT INTO files (release_id, filename, kind, tags, sha256, size, url, metadata_id) VALUES
+        (1, 'demo_pkg-1.0-py3-none-any.whl', 'wheel', '{py3-none-any}', '\\xabcd', 100, 'http://127.0.0.1/f/demo_pkg-1.0-py3-none-any.whl', 1),
+        (1, 'demo_pkg-1.0.tar.gz', 'sdist', NULL, NULL, NULL, NULL, 1),
+        (2, 'demo_pkg-1.1.tar.gz', 'sdist', NULL, NULL, NULL, NULL, NULL);
+      UPDATE indexes SET serial = 12, last_sync = now() - interval '30 seconds' WHERE name = 'pypi';`);
+    process.env.DATABASE_URL = db.url;
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    delete process.env.DATABASE_URL;
+    await db.drop();
+  });
+
+  it('GET /v1/projects/{name} answers releases, files and dependencies, by any spelling', async () => {
+    const res = await request(app.getHttpServer()).get('/v1/projects/Demo_Pkg').expect(200);
+    expect(res.body.name).toBe('demo-pkg');
+    expect(res.body.releases.map((r: { version: string }) => r.version)).toEqual(['1.0', '1.1']);
+    const [first, second] = res.body.releases;
+    expect(first.files.map((f: { filename: string }) => f.filename)).toEqual(['demo_pkg-1.0-py3-none-any.whl', 'demo_pkg-1.0.tar.gz']);
+    expect(first.files[0].sha256).toBe('abcd');
+    expect(first.dependencies.map((d: { requirement: string }) => d.requirement)).toEqual(['requests>=2', 'rich; extra == "cli"']);
+    expect(first.provides_extras).toEqual(['cli']);
+    expect(second.yanked).toBe('broken');
+    expect(second.dependencies).toEqual([]);
+  });
+
+  it('answers 404 with a JSON body for an unknown project', async () => {
+    const res = await request(app.getHttpServer()).get('/v1/projects/no-such-thing').expect(404);
+    expect(res.body).toEqual({ error: 'not_found', detail: "no project named 'no-such-thing' in the mirror" });
+  });
+
+  it('GET /v1/mirror/status reports serial, counts, last sync and lag', async () => {
+    const res = await request(app.getHttpServer()).get('/v1/mirror/status').expect(200);
+    expect(res.body).toMatchObject({ serial: 12, counts: { projects: 1, releases: 2, files: 3 } });
+    expect(res.body.lag).toBeGreaterThanOrEqual(29);
+    expect(typeof res.body.last_sync).toBe('string');
+  });
+
+  it('POST /v1/mirror/sync queues one job and returns the same job while it is queued', async () => {
+    const body = { upstream: 'http://127.0.0.1:9/simple/', incremental: true, include: ['django>=4'] };
+    const first = await request(app.getHttpServer()).post('/v1/mirror/sync').send(body).expect(202);
+    expect(first.body).toMatchObject({ kind: 'sync', state: 'queued', params: body });
+    const again = await request(app.getHttpServer()).post('/v1/mirror/sync').send(body).expect(202);
+    expect(again.body.id).toBe(first.body.id);
+    const job = await request(app.getHttpServer()).get(`/v1/mirror/jobs/${first.body.id}`).expect(200);
+    expect(job.body.state).toBe('queued');
+  });
+
+  it.each([
+    [{ incremental: 'yes' }, 'incremental must be true or false'],
+    [{ include: ['django>=4', 'not a requirement ^'] }, 'include[1] is not a requirement'],
+    [{ upstream: 'nope' }, 'upstream must be a URL'],
+    [{ surprise: 1 }, 'unknown field(s): surprise'],
+  ])('rejects a bad sync body %j with 400 naming the problem', async (body, detail) => {
+    const res = await request(app.getHttpServer()).post('/v1/mirror/sync').send(body).expect(400);
+    expect(res.body.error).toBe('bad_request');
+    expect(res.body.detail).toContain(detail);
+  });
+
+  it('answers 404 for an unknown job and 400 for a malformed id', async () => {
+    await request(app.getHttpServer()).get('/v1/mirror/jobs/999999').expect(404);
+    await request(app.getHttpServer()).get('/v1/mirror/jobs/abc').expect(400);
+  });
+});
