@@ -30,7 +30,8 @@ describe('mirror API', () => {
         (1, 'demo_pkg-1.0.tar.gz', 'sdist', NULL, NULL, NULL, NULL, 1),
         (2, 'demo_pkg-1.1.tar.gz', 'sdist', NULL, NULL, NULL, NULL, NULL);
       UPDATE indexes SET serial = 12, last_sync = now() - interval '30 seconds' WHERE name = 'pypi';`);
-    process.env.DATABASE_URL = db.url;
+    // No upstream and no job runner: this suite pins the API over the rows above alone.
+    Object.assign(process.env, { DATABASE_URL: db.url, VENVFARM_OFFLINE: 'true', VENVFARM_JOBS: 'off' });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.init();
@@ -39,6 +40,8 @@ describe('mirror API', () => {
   afterAll(async () => {
     await app?.close();
     delete process.env.DATABASE_URL;
+    delete process.env.VENVFARM_OFFLINE;
+    delete process.env.VENVFARM_JOBS;
     await db.drop();
   });
 

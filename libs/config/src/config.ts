@@ -12,12 +12,29 @@ export interface VenvfarmConfig {
   readonly redisUrl: string | null;
   /** Upstream simple index. */
   readonly upstream: string;
+  /**
+   * `VENVFARM_OFFLINE=true`: the server answers from the mirror alone and never asks the
+   * upstream for a project it has not seen (an air-gapped mirror; explicit syncs still run).
+   */
+  readonly offline: boolean;
+  /**
+   * `VENVFARM_JOBS=off`: this API process leaves queued mirror jobs to worker processes
+   * (scale-out); by default it runs them itself, as the embedded single process must.
+   */
+  readonly runJobs: boolean;
   /** Where embedded state lives (PostgreSQL data, artifacts). */
   readonly dataDir: string;
 }
 
 /** A configuration value that cannot be used, named with its variable. */
 export class ConfigError extends Error {}
+
+function flag(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|on|yes)$/i.test(value)) return true;
+  if (/^(0|false|off|no)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false (on/off, 1/0): ${value}`);
+}
 
 function url(name: string, value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
@@ -35,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: overrides.databaseUrl ?? url('DATABASE_URL', env.DATABASE_URL),
     redisUrl: overrides.redisUrl ?? url('REDIS_URL', env.REDIS_URL),
     upstream: overrides.upstream ?? url('VENVFARM_UPSTREAM', env.VENVFARM_UPSTREAM) ?? 'https://pypi.org/simple/',
+    offline: overrides.offline ?? flag('VENVFARM_OFFLINE', env.VENVFARM_OFFLINE, false),
+    runJobs: overrides.runJobs ?? flag('VENVFARM_JOBS', env.VENVFARM_JOBS, true),
     dataDir: resolve(overrides.dataDir ?? env.VENVFARM_DATA_DIR ?? './.venvfarm'),
   };
 }

@@ -7,3 +7,6 @@ export * from './repositories/project.repository';
 export * from './repositories/status.repository';
 export * from './entities/mirror.entities';
 export * from './jobs/job-runner';
+export * from './jobs/sync-job';
+export * from './repositories/closure.repository';
+export * from './repositories/dependents.repository';

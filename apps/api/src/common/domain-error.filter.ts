@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { UpstreamError, UpstreamHttpError } from '@venvfarm/mirror/upstream';
 import { InputError } from '@venvfarm/pep440';
 import type { Response } from 'express';
+
+/** How long a client should wait before retrying a request the upstream failed. */
+export const UPSTREAM_RETRY_AFTER_SECONDS = 30;
 
 /** The JSON body of every error answer: what was wrong and where. */
 export interface ErrorBody {
@@ -11,7 +15,8 @@ export interface ErrorBody {
 
 /**
  * The one place where domain errors become HTTP answers. Parse errors of user input are 400
- * with the input and the position; HttpExceptions keep their status; anything else is a bug
+ * with the input and the position; an upstream that cannot answer is 503 with Retry-After;
+ * HttpExceptions keep their status; anything else is a bug
  * and the only path to a 500.
  */
 @Catch()
@@ -21,6 +26,8 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toHttp(exception);
+    // The upstream is down or broken: the client may try again later, and the mirror is fine.
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', String(UPSTREAM_RETRY_AFTER_SECONDS));
     response.status(status).json(body);
   }
 
@@ -29,6 +36,17 @@ export class DomainErrorFilter implements ExceptionFilter {
       return [
         HttpStatus.BAD_REQUEST,
         { error: 'invalid_input', detail: exception.reason, input: exception.input, position: exception.position },
+      ];
+    }
+    if (exception instanceof UpstreamError) {
+      this.logger.warn(exception.message);
+      return [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        {
+          error: 'upstream_unavailable',
+          detail: `the upstream index is needed for this request and could not answer: ${exception.message}`,
+          upstream_status: exception instanceof UpstreamHttpError ? exception.status : null,
+        },
       ];
     }
     if (exception instanceof HttpException) {

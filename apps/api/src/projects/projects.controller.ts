@@ -1,8 +1,9 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import type { ProjectView } from '@venvfarm/mirror';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import type { Dependents, ProjectView } from '@venvfarm/mirror';
+import { DependentsQuery, parseDependentsQuery } from './dependents-query';
 import { ProjectsService } from './projects.service';
 
-/** `GET /v1/projects/{name}`: releases, files and dependencies of one project. */
+/** `GET /v1/projects/{name}` and its reverse dependencies. */
 @Controller('v1/projects')
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
@@ -10,5 +11,11 @@ export class ProjectsController {
   @Get(':name')
   get(@Param('name') name: string): Promise<ProjectView> {
     return this.projects.get(name);
+  }
+
+  /** Releases that require the project: `?transitive=true&depth=2&range===4.2.*&limit=1000`. */
+  @Get(':name/dependents')
+  dependents(@Param('name') name: string, @Query() query: DependentsQuery): Promise<Dependents> {
+    return this.projects.dependents(name, parseDependentsQuery(query));
   }
 }

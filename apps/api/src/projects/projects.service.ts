@@ -1,16 +1,45 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { VenvfarmConfig } from '@venvfarm/config';
+import { Database, Dependents, dependents, DependentsOptions, ProjectRepository, ProjectView } from '@venvfarm/mirror';
+import { ensureProject } from '@venvfarm/mirror/sync';
+import { UpstreamClient } from '@venvfarm/mirror/upstream';
 import { normalizeName } from '@venvfarm/pep508';
-import { ProjectRepository, ProjectView } from '@venvfarm/mirror';
+import { CONFIG, DATABASE } from '../database/database.module';
 
-/** One project of the mirror, by any spelling of its name. */
+/** One project of the mirror, by any spelling of its name, fetched from upstream on first use. */
 @Injectable()
 export class ProjectsService {
-  constructor(private readonly projects: ProjectRepository) {}
+  constructor(
+    private readonly projects: ProjectRepository,
+    private readonly upstream: UpstreamClient,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: VenvfarmConfig,
+  ) {}
 
+  /**
+   * The project; one the mirror never saw is fetched from the upstream now (lazy mirror).
+   * @throws NotFoundException when neither the mirror nor the upstream has it
+   * @throws UpstreamError when the upstream is needed and cannot answer (the filter makes it 503)
+   */
   async get(name: string): Promise<ProjectView> {
     const normalized = normalizeName(name);
-    const project = await this.projects.find(normalized);
-    if (project === null) throw new NotFoundException(`no project named '${normalized}' in the mirror`);
+    const project = (await this.projects.find(normalized)) ?? (await this.fetchLazily(normalized));
+    if (project === null) throw new NotFoundException(`no project named '${normalized}' in the mirror${this.config.offline ? '' : ' or upstream'}`);
     return project;
+  }
+
+  /** Releases that depend on the project; 404 only when nothing depends on it and the mirror does not know it. */
+  async dependents(name: string, options: DependentsOptions): Promise<Dependents> {
+    const found = await dependents(this.db.pool, name, options);
+    if (found.releases.length === 0 && (await this.projects.find(found.name)) === null) {
+      throw new NotFoundException(`no project named '${found.name}' in the mirror`);
+    }
+    return found;
+  }
+
+  private async fetchLazily(name: string): Promise<ProjectView | null> {
+    if (this.config.offline) return null;
+    const result = await ensureProject(this.db.pool, this.upstream, name);
+    return result.status === 'missing' ? null : this.projects.find(result.name);
   }
 }

@@ -107,7 +107,19 @@ export async function dependents(pool: Pool, name: string, options: DependentsOp
     limit + 1,
   ]);
   const truncated = rows.length > limit;
-  const releases = rows.slice(0, limit).map((r) => ({ ...r, depth: Number(r.depth) }));
+  // The key only orders the rows (newest first); it is not part of the answer.
+  const releases = rows.slice(0, limit).map(
+    (r): DependentRelease => ({
+      depth: Number(r.depth),
+      project: r.project,
+      version: r.version,
+      yanked: r.yanked,
+      dependency: r.dependency,
+      requirement: r.requirement,
+      specifier: r.specifier,
+      marker: r.marker,
+    }),
+  );
   const projects: DependentProject[] = [];
   for (const release of releases) {
     let last = projects[projects.length - 1];
