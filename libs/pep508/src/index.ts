@@ -16,3 +16,5 @@ export { parsePlatform, PLATFORM_EXAMPLES } from './platform';
 export type { NamedPlatform, Platform } from './platform';
 export { parseTarget } from './target';
 export type { Implementation, Target, TargetSpec } from './target';
+export { InvalidRequirementsTxtError, logicalLines, parseRequirementsTxt } from './requirements-txt';
+export type { LogicalLine, RequirementsTxt, RequirementsTxtEntry } from './requirements-txt';

@@ -34,6 +34,8 @@ export interface ResolveOptions {
   readonly noBinary?: boolean | readonly string[];
   /** Never build from source: `true` for every project, or a list of project names. */
   readonly noBuild?: boolean | readonly string[];
+  /** `Date.now()` after which the solver gives up (SolveTimeoutError). */
+  readonly deadline?: number;
 }
 
 /** One selected release. */
@@ -104,7 +106,7 @@ export async function resolve(
   let selection: ReadonlyMap<number, number>;
   let stats: SolveStats;
   try {
-    ({ selection, stats } = await solve(source));
+    ({ selection, stats } = await solve(source, { deadline: options.deadline }));
   } catch (error) {
     if (!(error instanceof NoSolutionError)) throw error;
     const tree = (error as NoSolutionError<UnavailableReason>).tree;

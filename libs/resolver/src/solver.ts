@@ -83,12 +83,27 @@ export interface SolverResult {
   readonly stats: SolveStats;
 }
 
+/** Limits of one run. */
+export interface SolveLimits {
+  /** `Date.now()` after which the run gives up with {@link SolveTimeoutError}. */
+  readonly deadline?: number;
+}
+
+/** The run passed its deadline: the problem is too hard for the time allowed. */
+export class SolveTimeoutError extends Error {
+  constructor(readonly stats: SolveStats) {
+    super(`gave up after ${stats.decisions} decisions and ${stats.conflicts} conflicts: the time limit passed`);
+    this.name = 'SolveTimeoutError';
+  }
+}
+
 /**
  * Solves from `source.root`.
  * @throws NoSolutionError when no selection satisfies every incompatibility
+ * @throws SolveTimeoutError when `limits.deadline` passes first
  */
-export async function solve<R>(source: SolverSource<R>): Promise<SolverResult> {
-  const state = new SolverState(source);
+export async function solve<R>(source: SolverSource<R>, limits: SolveLimits = {}): Promise<SolverResult> {
+  const state = new SolverState(source, limits.deadline ?? Infinity);
   return state.run();
 }
 
@@ -108,7 +123,10 @@ class SolverState<R> {
   private readonly firstSeen = new Map<PackageId, number>();
   private readonly stats: SolveStats = { decisions: 0, conflicts: 0, incompatibilities: 0 };
 
-  constructor(private readonly source: SolverSource<R>) {}
+  constructor(
+    private readonly source: SolverSource<R>,
+    private readonly deadline: number,
+  ) {}
 
   async run(): Promise<SolverResult> {
     const root = this.source.root;
@@ -118,6 +136,7 @@ class SolverState<R> {
 
     let next: PackageId | null = root;
     while (next !== null) {
+      if (Date.now() > this.deadline) throw new SolveTimeoutError({ ...this.stats, incompatibilities: this.store.length });
       this.propagate(next);
       next = this.pickPackage();
       if (next === null) break;

@@ -8,7 +8,7 @@
  * that do not parse are reported with their line number and left out.
  */
 import { SpecifierSet, Version } from '@venvfarm/pep440';
-import { parseRequirement } from '@venvfarm/pep508';
+import { logicalLines, parseRequirement } from '@venvfarm/pep508';
 
 /** A line that was left out, and why. */
 export interface AllowListProblem {
@@ -27,14 +27,7 @@ export interface AllowList {
 export function parseAllowList(text: string): AllowList {
   const entries = new Map<string, SpecifierSet[]>();
   const problems: AllowListProblem[] = [];
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const lineNumber = i + 1;
-    let line = lines[i];
-    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i];
-    // pip strips a comment that starts the line or follows whitespace.
-    const stripped = line.replace(/(^|\s)#.*$/, '').trim();
-    if (stripped === '') continue;
+  for (const { line: lineNumber, text: stripped } of logicalLines(text)) {
     if (stripped.startsWith('-')) {
       problems.push({ line: lineNumber, text: stripped, reason: 'options are not supported in an allow-list' });
       continue;

@@ -1,0 +1,289 @@
+/**
+ * libs/resolver's Provider on the mirror. A resolution starts with one candidate-closure query
+ * (releases, files and dependencies reachable from the roots, newest first, per reach a window),
+ * which answers almost every metadata question the solver asks. Candidate lists must be
+ * complete, so they come from one batched listing query per wave of newly met projects (all
+ * releases with the files the target can install). Metadata of a release the closure did not
+ * prefetch (the solver backtracked past the window) is fetched on demand with its older
+ * neighbours, so a long backtrack costs a few round trips, not one per release.
+ *
+ * A project the mirror does not know is handed to `fetchMissing` (lazy mirroring) once, and
+ * listed again if it was fetched. Every project listed is recorded with its serial: a cached
+ * resolution stays valid while those serials do not move.
+ */
+import { InputError, SpecifierSet, Version } from '@venvfarm/pep440';
+import type { Candidate, CandidateList, MetadataUnavailable, Provider, ReleaseMetadata } from '@venvfarm/resolver';
+import type { Target } from '@venvfarm/pep508';
+import { TagPriority } from '@venvfarm/wheel';
+import type { Pool } from 'pg';
+import { query } from '../db/sql-files';
+import { candidateClosure, CandidateClosure, ClosureMetadata, ClosureRoot } from '../repositories/closure.repository';
+
+/** A file of a listed release the target may install. */
+export interface ListedFile {
+  readonly filename: string;
+  readonly kind: 'wheel' | 'sdist';
+  readonly sha256: string | null;
+  readonly url: string | null;
+  readonly yanked: boolean;
+}
+
+/** A listed release, with what the answer needs beyond the resolver's Candidate. */
+export interface ListedRelease extends Candidate {
+  readonly files: { wheels: string[]; sdist: boolean };
+  /** Installable files: compatible wheels and the sdist. */
+  readonly installable: ListedFile[];
+}
+
+export interface MirrorProviderOptions {
+  readonly target: Target;
+  readonly indexName?: string;
+  /** Closure window per reach. Default 20. */
+  readonly window?: number;
+  /** Files uploaded after this do not exist for the request (uv's --exclude-newer). */
+  readonly excludeNewer?: Date | null;
+  /** Asked once per project the mirror lacks; true when it fetched it (then it is listed again). */
+  readonly fetchMissing?: (name: string) => Promise<boolean>;
+}
+
+/** Round trips and prefetch hits of one resolution, for `timings` and benchmarks. */
+export interface ProviderStats {
+  closureRows: number;
+  listingQueries: number;
+  metadataQueries: number;
+  metadataFromClosure: number;
+  lazyFetches: number;
+}
+
+interface ListingRow {
+  project: string;
+  project_serial: string;
+  version: string | null;
+  yanked: boolean;
+  yanked_reason: string | null;
+  requires_python: string | null;
+  filename: string | null;
+  file_kind: 'wheel' | 'sdist' | null;
+  sha256: string | null;
+  url: string | null;
+  file_yanked: boolean | null;
+}
+
+interface MetadataRow {
+  version: string;
+  filename: string;
+  file_kind: string;
+  tags: string[] | null;
+  requires_python: string | null;
+  provides_extras: string[];
+  requirements: string[];
+}
+
+/** Neighbours fetched with a release whose metadata the closure lacked. */
+const METADATA_BATCH = 16;
+
+function parseSpecifier(text: string | null): SpecifierSet | null {
+  if (text === null || text.trim() === '') return null;
+  try {
+    return SpecifierSet.parse(text);
+  } catch (error) {
+    if (error instanceof InputError) return null; // unparsable Requires-Python: pip ignores it too
+    throw error;
+  }
+}
+
+/** Tag rankings per target: building one lists every supported tag (a few hundred). */
+const priorities = new Map<string, TagPriority>();
+
+function tagPriority(target: Target): TagPriority {
+  const id = `${target.implementation}|${target.python.toString()}|${target.name}`;
+  let found = priorities.get(id);
+  if (found === undefined) priorities.set(id, (found = new TagPriority(target)));
+  return found;
+}
+
+/** One resolution's view of the mirror. Not shared between resolutions. */
+export class MirrorProvider implements Provider {
+  readonly stats: ProviderStats = { closureRows: 0, listingQueries: 0, metadataQueries: 0, metadataFromClosure: 0, lazyFetches: 0 };
+  /** Every project listed, with its serial (null: not in the mirror). */
+  readonly touched = new Map<string, number | null>();
+  private closure: CandidateClosure | null = null;
+  private readonly listings = new Map<string, Promise<ListedRelease[] | null>>();
+  private readonly metadata = new Map<string, ReleaseMetadata | MetadataUnavailable>();
+  private readonly metadataFetches = new Map<string, Promise<void>>();
+  private pendingNames: string[] = [];
+  private pendingBatch: Promise<Map<string, ListedRelease[]>> | null = null;
+  private readonly indexName: string;
+  private readonly priority: TagPriority;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: MirrorProviderOptions,
+  ) {
+    this.indexName = options.indexName ?? 'pypi';
+    this.priority = tagPriority(options.target);
+  }
+
+  /** Runs the closure for the roots; its projects are listed together on first use. */
+  async prefetch(roots: readonly ClosureRoot[]): Promise<CandidateClosure> {
+    this.closure = await candidateClosure(this.pool, roots, this.options.target, { window: this.options.window, indexName: this.indexName });
+    this.stats.closureRows = this.closure.rows;
+    return this.closure;
+  }
+
+  listCandidates(name: string): Promise<CandidateList> {
+    let listing = this.listings.get(name);
+    if (listing === undefined) {
+      listing = this.list(name);
+      this.listings.set(name, listing);
+    }
+    return listing;
+  }
+
+  /** The releases listed for a project (after listCandidates), newest first; undefined if never listed. */
+  listed(name: string): Promise<ListedRelease[] | null> | undefined {
+    return this.listings.get(name);
+  }
+
+  async getMetadata(name: string, version: Version): Promise<ReleaseMetadata | MetadataUnavailable> {
+    const key = `${name}\0${version.toString()}`;
+    const known = this.metadata.get(key) ?? this.fromClosure(name, version);
+    if (known !== undefined) return known;
+    await this.fetchMetadata(name, version);
+    return this.metadata.get(key) ?? { unavailable: 'its metadata is not in the mirror' };
+  }
+
+  /** The metadata already read for a release (pins' dependencies are worked out from it). */
+  metadataOf(name: string, version: Version): ReleaseMetadata | null {
+    const found = this.metadata.get(`${name}\0${version.toString()}`);
+    return found === undefined || 'unavailable' in found ? null : found;
+  }
+
+  private async list(name: string): Promise<ListedRelease[] | null> {
+    let found = (await this.batchList(name)).get(name) ?? null;
+    if (found === null && this.options.fetchMissing !== undefined) {
+      this.stats.lazyFetches++;
+      if (await this.options.fetchMissing(name)) found = (await this.runListing([name])).get(name) ?? null;
+    }
+    if (found === null) this.touched.set(name, null);
+    return found;
+  }
+
+  /**
+   * Names asked for in the same tick share one query. The first wave also lists every project
+   * of the closure, which the solver is about to meet: their listings are taken from it.
+   */
+  private batchList(name: string): Promise<Map<string, ListedRelease[]>> {
+    this.pendingNames.push(name);
+    if (this.pendingBatch === null) {
+      this.pendingBatch = Promise.resolve().then(() => {
+        const names = new Set(this.pendingNames);
+        this.pendingNames = [];
+        this.pendingBatch = null;
+        const extra = [...(this.closure?.projects.keys() ?? [])].filter((p) => !this.listings.has(p) && !names.has(p));
+        const batch = this.runListing([...names, ...extra]);
+        // Closure projects exist in the mirror, so they need no lazy fetch.
+        for (const project of extra) this.listings.set(project, batch.then((map) => map.get(project) ?? []));
+        return batch;
+      });
+    }
+    return this.pendingBatch;
+  }
+
+  private async runListing(names: string[]): Promise<Map<string, ListedRelease[]>> {
+    this.stats.listingQueries++;
+    const { rows } = await this.pool.query<ListingRow>({
+      name: 'venvfarm-list-releases',
+      text: query('resolve/list-releases'),
+      values: [names, this.indexName, this.priority.tags, this.options.excludeNewer ?? null],
+    });
+    const byProject = new Map<string, Map<string, ListedRelease>>();
+    for (const row of rows) {
+      this.touched.set(row.project, Number(row.project_serial));
+      let releases = byProject.get(row.project);
+      if (releases === undefined) byProject.set(row.project, (releases = new Map()));
+      if (row.version === null) continue;
+      let release = releases.get(row.version);
+      if (release === undefined) {
+        const version = Version.tryParse(row.version);
+        if (version === null) continue;
+        release = {
+          version,
+          yanked: row.yanked ? (row.yanked_reason ?? true) : false,
+          requiresPython: parseSpecifier(row.requires_python),
+          files: { wheels: [], sdist: false },
+          installable: [],
+        };
+        releases.set(row.version, release);
+      }
+      if (row.filename === null || row.file_kind === null) continue;
+      release.installable.push({ filename: row.filename, kind: row.file_kind, sha256: row.sha256, url: row.url, yanked: row.file_yanked ?? false });
+      if (row.file_kind === 'wheel') release.files.wheels.push(row.filename);
+      else release.files.sdist = true;
+    }
+    const result = new Map<string, ListedRelease[]>();
+    for (const [project, releases] of byProject) result.set(project, [...releases.values()]);
+    return result;
+  }
+
+  private fromClosure(name: string, version: Version): ReleaseMetadata | undefined {
+    const releases = this.closure?.projects.get(name);
+    if (releases === undefined) return undefined;
+    const text = version.toString();
+    const release = releases.find((r) => r.version === text || Version.tryParse(r.version)?.compare(version) === 0);
+    if (release === undefined || release.metadata === null) return undefined;
+    this.stats.metadataFromClosure++;
+    const answer = closureMetadata(release.metadata);
+    this.metadata.set(`${name}\0${text}`, answer);
+    return answer;
+  }
+
+  /** Fetches the release's metadata with that of up to METADATA_BATCH - 1 older listed releases. */
+  private fetchMetadata(name: string, version: Version): Promise<void> {
+    const key = `${name}\0${version.toString()}`;
+    let running = this.metadataFetches.get(key);
+    if (running === undefined) {
+      const listed = this.listings.get(name) ?? Promise.resolve(null);
+      running = listed.then((releases) => {
+        const older = (releases ?? [])
+          .filter((r) => r.version.compare(version) < 0 && !this.metadata.has(`${name}\0${r.version.toString()}`))
+          .sort((a, b) => b.version.compare(a.version))
+          .slice(0, METADATA_BATCH - 1)
+          .map((r) => r.version.toString());
+        const batch = this.runMetadata(name, [version.toString(), ...older]);
+        for (const v of older) if (!this.metadataFetches.has(`${name}\0${v}`)) this.metadataFetches.set(`${name}\0${v}`, batch);
+        return batch;
+      });
+      this.metadataFetches.set(key, running);
+    }
+    return running;
+  }
+
+  private async runMetadata(name: string, versions: readonly string[]): Promise<void> {
+    this.stats.metadataQueries++;
+    const { rows } = await this.pool.query<MetadataRow>({
+      name: 'venvfarm-release-metadata',
+      text: query('resolve/release-metadata'),
+      values: [name, versions, this.indexName],
+    });
+    const best = new Map<string, { rank: number; row: MetadataRow }>();
+    for (const row of rows) {
+      const rank = row.file_kind === 'wheel' ? (this.priority.bestRank(row.tags ?? []) ?? Number.MAX_SAFE_INTEGER - 1) : Number.MAX_SAFE_INTEGER;
+      const current = best.get(row.version);
+      if (current === undefined || rank < current.rank || (rank === current.rank && row.filename < current.row.filename)) best.set(row.version, { rank, row });
+    }
+    for (const v of versions) {
+      const found = best.get(v)?.row;
+      this.metadata.set(
+        `${name}\0${v}`,
+        found === undefined
+          ? { unavailable: 'no file of it has metadata in the mirror' }
+          : { requiresDist: found.requirements, providesExtra: found.provides_extras },
+      );
+    }
+  }
+}
+
+function closureMetadata(metadata: ClosureMetadata): ReleaseMetadata {
+  return { requiresDist: metadata.requirements.map((r) => r.text), providesExtra: metadata.providesExtras };
+}
