@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/pep440/src/**/*.ts', 'libs/pep508/src/**/*.ts', 'libs/wheel/src/**/*.ts', 'libs/resolver/src/**/*.ts'],
+    files: ['libs/pep440/src/**/*.ts', 'libs/pep508/src/**/*.ts', 'libs/wheel/src/**/*.ts', 'libs/resolver/src/**/*.ts', 'libs/lockfile/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: frameworkAndIo, patterns: ['@nestjs/*', '**/apps/**'] }],
     },
@@ -24,6 +24,6 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }],
     },
-    ignores: ['libs/pep440/**', 'libs/pep508/**', 'libs/wheel/**', 'libs/resolver/**'],
+    ignores: ['libs/pep440/**', 'libs/pep508/**', 'libs/wheel/**', 'libs/resolver/**', 'libs/lockfile/**'],
   },
 );

@@ -5,9 +5,10 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MirrorModule } from './mirror/mirror.module';
 import { ProjectsModule } from './projects/projects.module';
+import { ResolveModule } from './resolve/resolve.module';
 
 @Module({
-  imports: [DatabaseModule, HealthModule, ProjectsModule, MirrorModule],
+  imports: [DatabaseModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule],
   providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
 })
 export class AppModule {}

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       upstream: expect.stringMatching(/^https:\/\/.+\/simple\/$/),
       offline: false,
       runJobs: true,
+      resolveTimeoutMs: 30000,
       dataDir: '/tmp/x',
     });
   });

@@ -22,6 +22,8 @@ export interface VenvfarmConfig {
    * (scale-out); by default it runs them itself, as the embedded single process must.
    */
   readonly runJobs: boolean;
+  /** `VENVFARM_RESOLVE_TIMEOUT_MS`: how long one resolution may take before it is too_complex. */
+  readonly resolveTimeoutMs: number;
   /** Where embedded state lives (PostgreSQL data, artifacts). */
   readonly dataDir: string;
 }
@@ -34,6 +36,13 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
   if (/^(1|true|on|yes)$/i.test(value)) return true;
   if (/^(0|false|off|no)$/i.test(value)) return false;
   throw new ConfigError(`${name} must be true or false (on/off, 1/0): ${value}`);
+}
+
+function milliseconds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive number of milliseconds: ${value}`);
+  return n;
 }
 
 function url(name: string, value: string | undefined): string | null {
@@ -54,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     upstream: overrides.upstream ?? url('VENVFARM_UPSTREAM', env.VENVFARM_UPSTREAM) ?? 'https://pypi.org/simple/',
     offline: overrides.offline ?? flag('VENVFARM_OFFLINE', env.VENVFARM_OFFLINE, false),
     runJobs: overrides.runJobs ?? flag('VENVFARM_JOBS', env.VENVFARM_JOBS, true),
+    resolveTimeoutMs: overrides.resolveTimeoutMs ?? milliseconds('VENVFARM_RESOLVE_TIMEOUT_MS', env.VENVFARM_RESOLVE_TIMEOUT_MS, 30_000),
     dataDir: resolve(overrides.dataDir ?? env.VENVFARM_DATA_DIR ?? './.venvfarm'),
   };
 }

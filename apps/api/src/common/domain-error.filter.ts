@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { UpstreamError, UpstreamHttpError } from '@venvfarm/mirror/upstream';
+import { ProjectNotFoundError } from '@venvfarm/mirror/resolve';
 import { InputError } from '@venvfarm/pep440';
+import { SolveTimeoutError, UnsatisfiableError } from '@venvfarm/resolver';
 import type { Response } from 'express';
 
 /** How long a client should wait before retrying a request the upstream failed. */
@@ -33,10 +35,31 @@ export class DomainErrorFilter implements ExceptionFilter {
 
   private toHttp(exception: unknown): [number, ErrorBody] {
     if (exception instanceof InputError) {
+      // Errors about one field of a body name it (`requirements[2]`), and a line of a file.
+      const { field, line } = exception as InputError & { field?: string; line?: number };
       return [
         HttpStatus.BAD_REQUEST,
-        { error: 'invalid_input', detail: exception.reason, input: exception.input, position: exception.position },
+        {
+          error: 'invalid_input',
+          detail: exception.reason,
+          ...(field === undefined ? {} : { field }),
+          ...(line === undefined ? {} : { line }),
+          input: exception.input,
+          position: exception.position,
+        },
       ];
+    }
+    if (exception instanceof UnsatisfiableError) {
+      return [HttpStatus.UNPROCESSABLE_ENTITY, { error: 'unsatisfiable', detail: exception.explanation }];
+    }
+    if (exception instanceof SolveTimeoutError) {
+      return [
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        { error: 'too_complex', detail: `the resolution ${exception.message}; narrow the requirements (pin the projects that backtrack) and try again` },
+      ];
+    }
+    if (exception instanceof ProjectNotFoundError) {
+      return [HttpStatus.NOT_FOUND, { error: 'not_found', detail: exception.message, projects: [...exception.names] }];
     }
     if (exception instanceof UpstreamError) {
       this.logger.warn(exception.message);

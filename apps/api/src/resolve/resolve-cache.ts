@@ -1,0 +1,66 @@
+/**
+ * Where resolutions are cached: Redis when REDIS_URL is set, else a PostgreSQL table, behind
+ * one interface. Entries are JSON; whether one is still valid is the service's business (it
+ * compares the touched projects' serials), so the stores only keep and replace.
+ */
+import { Redis } from 'ioredis';
+import { query } from '@venvfarm/mirror';
+import type { Pool } from 'pg';
+
+/** A cached answer with the serials it was computed from. */
+export interface CacheEntry<A> {
+  readonly answer: A;
+  /** [project, serial]; a null serial means the project was not mirrored. */
+  readonly touched: readonly [string, number | null][];
+}
+
+export interface ResolveCache {
+  readonly kind: 'redis' | 'postgresql';
+  get<A>(key: string): Promise<CacheEntry<A> | null>;
+  set<A>(key: string, entry: CacheEntry<A>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Entries nobody asked for in this long go (memory is bounded; validity is checked on read). */
+const REDIS_TTL_SECONDS = 30 * 24 * 3600;
+
+export class RedisResolveCache implements ResolveCache {
+  readonly kind = 'redis';
+  private readonly redis: Redis;
+
+  constructor(url: string) {
+    // Fail fast instead of queueing commands while Redis is away: a miss is better than a hang.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 });
+    this.redis.on('error', () => undefined);
+  }
+
+  async get<A>(key: string): Promise<CacheEntry<A> | null> {
+    const text = await this.redis.get(`venvfarm:resolve:${key}`).catch(() => null);
+    return text === null ? null : (JSON.parse(text) as CacheEntry<A>);
+  }
+
+  async set<A>(key: string, entry: CacheEntry<A>): Promise<void> {
+    await this.redis.set(`venvfarm:resolve:${key}`, JSON.stringify(entry), 'EX', REDIS_TTL_SECONDS).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+export class PostgresResolveCache implements ResolveCache {
+  readonly kind = 'postgresql';
+
+  constructor(private readonly pool: Pool) {}
+
+  async get<A>(key: string): Promise<CacheEntry<A> | null> {
+    const { rows } = await this.pool.query<{ entry: CacheEntry<A> }>({ name: 'venvfarm-cache-get', text: query('resolve/cache-get'), values: [key] });
+    return rows[0]?.entry ?? null;
+  }
+
+  async set<A>(key: string, entry: CacheEntry<A>): Promise<void> {
+    await this.pool.query({ name: 'venvfarm-cache-put', text: query('resolve/cache-put'), values: [key, JSON.stringify(entry)] });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { VenvfarmConfig } from '@venvfarm/config';
+import { Lock, renderPylock, renderRequirementsTxt } from '@venvfarm/lockfile';
+import { Database, query } from '@venvfarm/mirror';
+import { MirrorResolution, resolveOnMirror } from '@venvfarm/mirror/resolve';
+import { ensureProject } from '@venvfarm/mirror/sync';
+import { UpstreamClient } from '@venvfarm/mirror/upstream';
+import { CONFIG, DATABASE } from '../database/database.module';
+import { hostTarget } from './host-target';
+import { CacheEntry, ResolveCache } from './resolve-cache';
+import { canonicalRequest, parseResolveRequest, ResolveFormat, ResolveRequest } from './resolve-request';
+
+export const RESOLVE_CACHE = 'VENVFARM_RESOLVE_CACHE';
+const INDEX = 'pypi';
+
+/** One pin as the API shows it. */
+export interface PinView {
+  name: string;
+  version: string;
+  extras: string[];
+  files: { filename: string; url: string | null; sha256: string | null }[];
+  dependencies: string[];
+  required_by: string[];
+}
+
+/** The cacheable part of an answer. */
+export interface ResolveAnswer {
+  key: string;
+  python: string;
+  platform: string;
+  pins: PinView[];
+  requirements_txt: string;
+  warnings: string[];
+  /** Kept for the other formats; not shown in JSON. */
+  lock: Lock;
+}
+
+/** What the controller sends. */
+export interface ResolveResult {
+  answer: ResolveAnswer;
+  format: ResolveFormat | null;
+  cached: boolean;
+  timings: Record<string, number>;
+}
+
+/**
+ * `POST /v1/resolve`: validates, answers from the cache while every project the cached answer
+ * touched keeps its serial, else resolves on the mirror (fetching unknown projects from the
+ * upstream unless offline) with a time limit. Identical concurrent misses share one
+ * computation in this process.
+ */
+@Injectable()
+export class ResolveService implements OnApplicationShutdown {
+  private readonly inflight = new Map<string, Promise<{ answer: ResolveAnswer; timings: Record<string, number> }>>();
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CONFIG) private readonly config: VenvfarmConfig,
+    @Inject(RESOLVE_CACHE) private readonly cache: ResolveCache,
+    private readonly upstream: UpstreamClient,
+  ) {}
+
+  async resolve(body: unknown, options: { noCache: boolean }): Promise<ResolveResult> {
+    const started = performance.now();
+    const request = parseResolveRequest(body, hostTarget);
+    const key = createHash('sha256').update(canonicalRequest(request, INDEX)).digest('hex');
+    if (!options.noCache) {
+      const entry = await this.cache.get<ResolveAnswer>(key);
+      if (entry !== null && (await this.stillValid(entry))) {
+        return { answer: entry.answer, format: request.format, cached: true, timings: { total_ms: round(performance.now() - started) } };
+      }
+    }
+    let running = this.inflight.get(key);
+    if (running === undefined) {
+      running = this.compute(key, request).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, running);
+    }
+    const { answer, timings } = await running;
+    return { answer, format: request.format, cached: false, timings: { ...timings, total_ms: round(performance.now() - started) } };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.close();
+  }
+
+  /** Valid while every touched project has the serial it had (and absent ones are still absent). */
+  private async stillValid(entry: CacheEntry<ResolveAnswer>): Promise<boolean> {
+    const names = entry.touched.map(([name]) => name);
+    const { rows } = await this.db.pool.query<{ name: string; serial: string }>({
+      name: 'venvfarm-project-serials',
+      text: query('resolve/project-serials'),
+      values: [names, INDEX],
+    });
+    const now = new Map(rows.map((r) => [r.name, Number(r.serial)]));
+    return entry.touched.every(([name, serial]) => (now.get(name) ?? null) === serial);
+  }
+
+  private async compute(key: string, request: ResolveRequest): Promise<{ answer: ResolveAnswer; timings: Record<string, number> }> {
+    const resolution = await resolveOnMirror(
+      this.db.pool,
+      {
+        requirements: request.requirements,
+        constraints: request.constraints,
+        target: request.target,
+        prereleases: request.prereleases,
+        excludeNewer: request.excludeNewer,
+        onlyBinary: request.onlyBinary,
+        noBinary: request.noBinary,
+        deadline: Date.now() + this.config.resolveTimeoutMs,
+      },
+      {
+        indexName: INDEX,
+        fetchMissing: this.config.offline ? undefined : async (name) => (await ensureProject(this.db.pool, this.upstream, name, { indexName: INDEX })).status === 'fetched',
+      },
+    );
+    const answer = this.answer(key, request, resolution);
+    await this.cache.set<ResolveAnswer>(key, { answer, touched: [...resolution.touched] });
+    const { stats } = resolution;
+    return {
+      answer,
+      timings: {
+        prefetch_ms: round(stats.prefetchMs),
+        solve_ms: round(stats.solveMs),
+        closure_rows: stats.closureRows,
+        listing_queries: stats.listingQueries,
+        metadata_queries: stats.metadataQueries,
+        lazy_fetches: stats.lazyFetches,
+        decisions: stats.decisions,
+        conflicts: stats.conflicts,
+      },
+    };
+  }
+
+  private answer(key: string, request: ResolveRequest, resolution: MirrorResolution): ResolveAnswer {
+    const m = request.target.markers;
+    const lock: Lock = {
+      python: request.python,
+      platform: request.platform,
+      environment: `implementation_name == "${m.implementation_name}" and python_full_version == "${m.python_full_version}" and sys_platform == "${m.sys_platform}" and platform_machine == "${m.platform_machine}"`,
+      indexUrl: this.upstream.simpleUrl,
+      packages: resolution.pins.map((pin) => ({
+        name: pin.name,
+        version: pin.version,
+        extras: pin.extras,
+        files: pin.files.map((f) => ({ filename: f.filename, kind: f.kind, url: f.url, sha256: f.sha256 })),
+        requiredBy: pin.requiredBy,
+      })),
+    };
+    return {
+      key,
+      python: request.python,
+      platform: request.platform,
+      pins: resolution.pins.map((pin) => ({
+        name: pin.name,
+        version: pin.version,
+        extras: [...pin.extras],
+        files: pin.files.map((f) => ({ filename: f.filename, url: f.url, sha256: f.sha256 })),
+        dependencies: [...pin.dependencies],
+        required_by: [...pin.requiredBy],
+      })),
+      requirements_txt: renderRequirementsTxt(lock),
+      warnings: [...resolution.warnings],
+      lock,
+    };
+  }
+}
+
+/** Renders an answer in a lock format. */
+export function renderAs(format: 'requirements.txt' | 'pylock.toml', answer: ResolveAnswer): string {
+  return format === 'pylock.toml' ? renderPylock(answer.lock) : answer.requirements_txt;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -1,0 +1,4 @@
+/** Lock formats of a pinned set: requirements.txt with hashes and PEP 751 pylock.toml. Pure. */
+export type { Lock, LockedFile, LockedPackage } from './lock';
+export { renderRequirementsTxt } from './requirements-txt';
+export { renderPylock } from './pylock';

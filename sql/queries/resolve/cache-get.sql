@@ -1,0 +1,2 @@
+-- A cached resolution by key.
+SELECT entry FROM resolve_cache WHERE key = $1;

@@ -1,0 +1,192 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import request from 'supertest';
+import { AppModule } from '../apps/api/src/app.module';
+import { PypiSim, startPypiSim } from './support/pypi-sim';
+
+/**
+ * `POST /v1/resolve` over HTTP against a mirror synced from pypi-sim (real data): answers,
+ * formats, the cache and its invalidation by an upstream change, and every error class.
+ */
+const PROJECTS = ['django', 'asgiref', 'sqlparse', 'typing-extensions', 'requests', 'urllib3', 'idna', 'certifi', 'charset-normalizer', 'flask', 'werkzeug', 'jinja2', 'markupsafe', 'itsdangerous', 'click', 'blinker'];
+const SYNCED = PROJECTS.filter((p) => p !== 'flask');
+const target = { python: '3.11', platform: 'x86_64-manylinux_2_28' };
+
+describe('POST /v1/resolve', () => {
+  let dir: string;
+  let sim: PypiSim;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let app: INestApplication;
+  const http = () => request(app.getHttpServer());
+  const resolve = (body: object) => http().post('/v1/resolve').send({ ...target, ...body });
+
+  async function createApp(env: Record<string, string>, beforeInit: (app: INestApplication) => void = () => undefined): Promise<INestApplication> {
+    const saved = { ...process.env };
+    Object.assign(process.env, { DATABASE_URL: db.url, VENVFARM_UPSTREAM: sim.simpleUrl }, env);
+    try {
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+      const created = moduleRef.createNestApplication({ logger: false });
+      beforeInit(created);
+      await created.init();
+      return created;
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  async function syncAndWait(body: object): Promise<Record<string, unknown>> {
+    const queued = await http().post('/v1/mirror/sync').send(body).expect(202);
+    let job = queued.body;
+    for (let i = 0; i < 900 && ['queued', 'running'].includes(job.state); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      job = (await http().get(`/v1/mirror/jobs/${queued.body.id}`)).body;
+    }
+    expect(job).toMatchObject({ state: 'done', error: null });
+    return job.progress;
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'venvfarm-resolve-e2e-'));
+    writeFileSync(join(dir, 'projects.txt'), PROJECTS.join('\n'));
+    [sim, db] = await Promise.all([startPypiSim({ projectsFile: join(dir, 'projects.txt'), cacheDir: join(dir, 'sim') }), createTestDatabase()]);
+    app = await createApp({});
+    await syncAndWait({ include: SYNCED });
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await sim?.stop();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pins a valid set with hashed files, edges and timings, then serves it from the cache', async () => {
+    const first = await resolve({ requirements: ['django>=4,<5', 'requests>=2.7'] }).expect(200);
+    expect(first.headers['x-venvfarm-cache']).toBe('miss');
+    expect(first.body).toMatchObject({ python: '3.11', platform: 'x86_64-manylinux_2_28', cached: false, key: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const pins = Object.fromEntries(first.body.pins.map((p: { name: string; version: string }) => [p.name, p]));
+    expect(Object.keys(pins).sort()).toEqual(['asgiref', 'certifi', 'charset-normalizer', 'django', 'idna', 'requests', 'sqlparse', 'urllib3']);
+    expect(pins.django.version).toMatch(/^4\./);
+    expect(pins.django.dependencies).toEqual(['asgiref', 'sqlparse']);
+    expect(pins.django.required_by).toEqual(['-r requirements']);
+    expect(pins.urllib3.required_by).toEqual(['requests']);
+    expect(pins.django.files.length).toBeGreaterThan(0);
+    for (const file of pins.django.files) expect(file).toEqual({ filename: expect.any(String), url: expect.stringContaining(sim.url), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(first.body.requirements_txt).toContain(`django==${pins.django.version} \\\n    --hash=sha256:`);
+    expect(first.body.timings).toMatchObject({ prefetch_ms: expect.any(Number), solve_ms: expect.any(Number), total_ms: expect.any(Number) });
+
+    const again = await resolve({ requirements: ['requests>=2.7', 'Django >= 4, < 5'] }).expect(200);
+    expect(again.body).toMatchObject({ cached: true, key: first.body.key, pins: first.body.pins });
+    const refreshed = await resolve({ requirements: ['django>=4,<5', 'requests>=2.7'] }).set('Cache-Control', 'no-cache').expect(200);
+    expect(refreshed.body).toMatchObject({ cached: false, pins: first.body.pins });
+  });
+
+  it('answers requirements_txt input, and requirements.txt or pylock.toml output by format or Accept', async () => {
+    const txt = await resolve({ requirements_txt: '# web\nrequests>=2.7  # http\n--only-binary :all:\n', format: 'requirements.txt' }).expect(200);
+    expect(txt.headers['content-type']).toMatch(/^text\/plain/);
+    expect(txt.text).toMatch(/^requests==[\d.]+ \\\n {4}--hash=sha256:[0-9a-f]{64}/m);
+    expect(txt.text).toContain('    # via requests');
+    const toml = await resolve({ requirements: ['requests'] }).set('Accept', 'application/toml').expect(200);
+    expect(toml.headers['content-type']).toMatch(/^application\/toml/);
+    const lock = parse(toml.text) as { 'lock-version': string; packages: { name: string; wheels?: { hashes: { sha256: string } }[] }[] };
+    expect(lock['lock-version']).toBe('1.0');
+    expect(lock.packages.map((p) => p.name)).toEqual(['certifi', 'charset-normalizer', 'idna', 'requests', 'urllib3']);
+    expect(lock.packages.every((p) => (p.wheels ?? []).every((w) => /^[0-9a-f]{64}$/.test(w.hashes.sha256)))).toBe(true);
+    const plain = await resolve({ requirements: ['requests'] }).set('Accept', 'text/plain').expect(200);
+    expect(plain.text).toContain('requests==');
+  });
+
+  it('fetches a project the mirror never saw from the upstream during the resolve', async () => {
+    const res = await resolve({ requirements: ['flask>=2,<3'] }).expect(200);
+    expect(res.body.pins.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['flask', 'werkzeug', 'jinja2', 'click']));
+    expect(res.body.timings.lazy_fetches).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    [{ requirements: ['django>=4,<<5'] }, { field: 'requirements[0]', input: 'django>=4,<<5', position: expect.any(Number) }],
+    [{ requirements_txt: 'requests\n\ndjango>=4,<<5\n' }, { field: 'requirements_txt', line: 3, input: 'django>=4,<<5' }],
+    [{ requirements_txt: '-r other.txt' }, { field: 'requirements_txt', line: 1 }],
+    [{ requirements: [] }, { field: 'requirements' }],
+    [{ requirements: 'django' }, { field: 'requirements' }],
+    [{ requirements: ['django'], python: '3' }, { field: 'python' }],
+    [{ requirements: ['django'], platform: 'sparc-solaris' }, { field: 'platform' }],
+    [{ requirements: ['django'], prereleases: 'sometimes' }, { field: 'prereleases' }],
+    [{ requirements: ['django'], exclude_newer: 'yesterday' }, { field: 'exclude_newer' }],
+    [{ requirements: ['django'], format: 'xml' }, { field: 'format' }],
+    [{ requirements: ['django'], colour: 'blue' }, { field: 'colour' }],
+    [{ requirements: ['pkg @ https://127.0.0.1/pkg.whl'] }, { field: 'requirements[0]' }],
+  ])('answers 400 naming the field for %j', async (body, expected) => {
+    const res = await resolve(body).expect(400);
+    expect(res.body).toMatchObject({ error: 'invalid_input', detail: expect.any(String), ...expected });
+  });
+
+  it('answers 400 for a body that is not JSON and 413 for one that is too large', async () => {
+    await http().post('/v1/resolve').set('Content-Type', 'application/json').send('{"requirements": [').expect(400);
+    const huge = { requirements: Array.from({ length: 20_000 }, (_, i) => `project-number-${i}>=1.0`) };
+    const res = await resolve(huge).expect(413);
+    expect(res.body.error).toBe('payload_too_large');
+  });
+
+  it('answers 404 naming a project no index has', async () => {
+    const res = await resolve({ requirements: ['django', 'no-such-project-anywhere'] }).expect(404);
+    expect(res.body).toEqual({ error: 'not_found', detail: "no index has a project named 'no-such-project-anywhere'", projects: ['no-such-project-anywhere'] });
+  });
+
+  it('answers 422 unsatisfiable with the derivation in sentences', async () => {
+    const res = await resolve({ requirements: ['requests==2.31.0', 'urllib3<1.21'] }).expect(422);
+    expect(res.body.error).toBe('unsatisfiable');
+    expect(res.body.detail).toMatch(/requests==2\.31\.0 depends on urllib3/);
+    expect(res.body.detail).toMatch(/requirements are unsatisfiable|cannot be satisfied|is forbidden/i);
+  });
+
+  it('answers 422 too_complex when the time limit passes, never hangs', async () => {
+    const strict = await createApp({ VENVFARM_RESOLVE_TIMEOUT_MS: '1' });
+    try {
+      const res = await request(strict.getHttpServer()).post('/v1/resolve').set('Cache-Control', 'no-cache').send({ ...target, requirements: ['django', 'requests', 'flask'] }).expect(422);
+      expect(res.body).toMatchObject({ error: 'too_complex', detail: expect.stringContaining('time limit') });
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('recomputes a cached answer whose project changed upstream and serves the other from cache', async () => {
+    const django = await resolve({ requirements: ['django>=4,<5'] }).expect(200);
+    const idna = await resolve({ requirements: ['idna'] }).expect(200);
+    const sqlparse = django.body.pins.find((p: { name: string }) => p.name === 'sqlparse').version;
+    await sim.yank('sqlparse', sqlparse, 'broken');
+    const progress = await syncAndWait({ include: SYNCED, incremental: true });
+    expect(progress).toMatchObject({ mode: 'incremental', failed: 0 });
+
+    const djangoAfter = await resolve({ requirements: ['django>=4,<5'] }).expect(200);
+    expect(djangoAfter.body.cached).toBe(false);
+    expect(djangoAfter.body.pins.find((p: { name: string }) => p.name === 'sqlparse').version).not.toBe(sqlparse);
+    const idnaAfter = await resolve({ requirements: ['idna'] }).expect(200);
+    expect(idnaAfter.body).toMatchObject({ cached: true, pins: idna.body.pins });
+  }, 120_000);
+
+  it('answers 503 with Retry-After when an unknown project needs the upstream and it is down', async () => {
+    await sim.stop();
+    const res = await resolve({ requirements: ['some-project-never-mirrored'] }).expect(503);
+    expect(res.headers['retry-after']).toBe('30');
+    expect(res.body.error).toBe('upstream_unavailable');
+    await resolve({ requirements: ['idna'] }).expect(200);
+  }, 60_000);
+
+  it('describes the endpoint in OpenAPI', async () => {
+    const { setupOpenApi } = await import('../apps/api/src/openapi');
+    const docs = await createApp({}, setupOpenApi);
+    try {
+      const res = await request(docs.getHttpServer()).get('/docs-json').expect(200);
+      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/resolve']));
+      expect(res.body.paths['/v1/resolve'].post.requestBody.content['application/json'].examples.requirements.value.requirements).toEqual(['django>=4,<5', 'requests>=2.7']);
+      await request(docs.getHttpServer()).get('/docs').expect(200);
+    } finally {
+      await docs.close();
+    }
+  });
+});
