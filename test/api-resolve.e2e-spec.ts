@@ -1,7 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -105,6 +108,24 @@ describe('POST /v1/resolve', () => {
     const res = await resolve({ requirements: ['flask>=2,<3'] }).expect(200);
     expect(res.body.pins.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['flask', 'werkzeug', 'jinja2', 'click']));
     expect(res.body.timings.lazy_fetches).toBeGreaterThanOrEqual(1);
+  });
+
+  it('venvfarm resolve (built CLI) prints the pinned requirements.txt, and the explanation when unsatisfiable', async () => {
+    const cli = join(__dirname, '..', 'bin', 'venvfarm.js');
+    const served = await createApp({});
+    try {
+      await served.listen(0, '127.0.0.1');
+      const server = `http://127.0.0.1:${(served.getHttpServer().address() as AddressInfo).port}`;
+      writeFileSync(join(dir, 'ok.txt'), 'requests>=2.7\n');
+      const ok = await promisify(execFile)(process.execPath, [cli, 'resolve', '-r', join(dir, 'ok.txt'), '--python', '3.11', '--platform', 'x86_64-manylinux_2_28', '--server', server]);
+      expect(ok.stdout).toMatch(/^requests==[\d.]+ \\$/m);
+      expect(ok.stdout).toMatch(/--hash=sha256:[0-9a-f]{64}/);
+      writeFileSync(join(dir, 'bad.txt'), 'requests==2.31.0\nurllib3<1.21\n');
+      const bad = await promisify(execFile)(process.execPath, [cli, 'resolve', '-r', join(dir, 'bad.txt'), '--python', '3.11', '--server', server]).catch((e: { code: number; stderr: string }) => e);
+      expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/^venvfarm: unsatisfiable: .*requests==2\.31\.0 depends on urllib3/s) });
+    } finally {
+      await served.close();
+    }
   });
 
   it.each([

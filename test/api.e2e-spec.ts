@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
  * on SIGTERM.
  */
 describe('venvfarm serve (built CLI)', () => {
-  it('prints the ready line with a free port and answers /health and the mirror status', async () => {
+  it('prints the ready line with a free port and answers /health, the mirror status and /docs', async () => {
     const cli = resolve(__dirname, '../bin/venvfarm.js');
     const dataDir = mkdtempSync(join(tmpdir(), 'venvfarm-serve-'));
     const env = { ...process.env };
@@ -51,6 +51,10 @@ describe('venvfarm serve (built CLI)', () => {
       expect(await tooBig.json()).toMatchObject({ error: 'payload_too_large' });
       const broken = await fetch(`${url}/v1/mirror/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"incremental": tru' });
       expect(broken.status).toBe(400);
+      // The built bundle serves its OpenAPI description and Swagger UI.
+      const docs = await fetch(`${url}/docs-json`);
+      expect(Object.keys(((await docs.json()) as { paths: object }).paths)).toContain('/v1/resolve');
+      expect((await fetch(`${url}/docs`)).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { version } from '../../../package.json';
 import { mirrorCommand } from './mirror.command';
+import { resolveCommand } from './resolve.command';
 import { serveCommand } from './serve.command';
 import { markersCommand, tagsCommand } from './target.command';
 
@@ -10,6 +11,7 @@ const program = new Command('venvfarm')
   .version(version)
   .addCommand(serveCommand())
   .addCommand(mirrorCommand())
+  .addCommand(resolveCommand())
   .addCommand(markersCommand())
   .addCommand(tagsCommand());
 
