@@ -5,7 +5,7 @@ import { Lock, renderPylock, renderRequirementsTxt } from '@venvfarm/lockfile';
 import { Database, query } from '@venvfarm/mirror';
 import { MirrorResolution, resolveOnMirror } from '@venvfarm/mirror/resolve';
 import { ensureProject } from '@venvfarm/mirror/sync';
-import { UpstreamClient } from '@venvfarm/mirror/upstream';
+import { UpstreamClient, UpstreamError } from '@venvfarm/mirror/upstream';
 import { CONFIG, DATABASE } from '../database/database.module';
 import { hostTarget } from './host-target';
 import { CacheEntry, ResolveCache } from './resolve-cache';
@@ -52,6 +52,8 @@ export interface ResolveResult {
  */
 @Injectable()
 export class ResolveService implements OnApplicationShutdown {
+  private readonly knownMissing = new Map<string, number>();
+  private readonly jsonMetadata = new Map<string, { requiresDist: string[] } | null>();
   private readonly inflight = new Map<string, Promise<{ answer: ResolveAnswer; timings: Record<string, number> }>>();
 
   constructor(
@@ -71,10 +73,14 @@ export class ResolveService implements OnApplicationShutdown {
         return { answer: entry.answer, format: request.format, cached: true, timings: { total_ms: round(performance.now() - started) } };
       }
     }
-    let running = this.inflight.get(key);
+    // no-cache asks for a fresh computation: it neither reads the cache nor joins one running.
+    let running = options.noCache ? undefined : this.inflight.get(key);
     if (running === undefined) {
-      running = this.compute(key, request).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, running);
+      running = this.compute(key, request);
+      if (!options.noCache) {
+        this.inflight.set(key, running);
+        void running.catch(() => undefined).finally(() => this.inflight.delete(key));
+      }
     }
     const { answer, timings } = await running;
     return { answer, format: request.format, cached: false, timings: { ...timings, total_ms: round(performance.now() - started) } };
@@ -96,6 +102,35 @@ export class ResolveService implements OnApplicationShutdown {
     return entry.touched.every(([name, serial]) => (now.get(name) ?? null) === serial);
   }
 
+  /** Lazy mirroring; a project the upstream does not have is not asked for again for a while. */
+  private async fetchMissing(name: string): Promise<boolean> {
+    const until = this.knownMissing.get(name);
+    if (until !== undefined && until > Date.now()) return false;
+    const result = await ensureProject(this.db.pool, this.upstream, name, { indexName: INDEX });
+    if (result.status === 'missing') remember(this.knownMissing, name, Date.now() + MISSING_TTL_MS);
+    return result.status === 'fetched';
+  }
+
+  /**
+   * Metadata of an sdist-only release from the upstream's JSON API, kept in memory. An upstream
+   * that cannot answer leaves the release unavailable (the resolution goes on without it)
+   * rather than failing a request the mirror can otherwise answer.
+   */
+  private async fetchMetadata(name: string, version: string): Promise<{ requiresDist: string[] } | null> {
+    const key = `${name}\0${version}`;
+    const known = this.jsonMetadata.get(key);
+    if (known !== undefined) return known;
+    try {
+      const found = await this.upstream.releaseJsonMetadata(name, version);
+      const answer = found === null ? null : { requiresDist: found.requiresDist };
+      remember(this.jsonMetadata, key, answer);
+      return answer;
+    } catch (error) {
+      if (error instanceof UpstreamError) return null;
+      throw error;
+    }
+  }
+
   private async compute(key: string, request: ResolveRequest): Promise<{ answer: ResolveAnswer; timings: Record<string, number> }> {
     const resolution = await resolveOnMirror(
       this.db.pool,
@@ -111,7 +146,8 @@ export class ResolveService implements OnApplicationShutdown {
       },
       {
         indexName: INDEX,
-        fetchMissing: this.config.offline ? undefined : async (name) => (await ensureProject(this.db.pool, this.upstream, name, { indexName: INDEX })).status === 'fetched',
+        fetchMissing: this.config.offline ? undefined : (name) => this.fetchMissing(name),
+        fetchMetadata: this.config.offline ? undefined : (name, version) => this.fetchMetadata(name, version),
       },
     );
     const answer = this.answer(key, request, resolution);
@@ -126,6 +162,7 @@ export class ResolveService implements OnApplicationShutdown {
         listing_queries: stats.listingQueries,
         metadata_queries: stats.metadataQueries,
         lazy_fetches: stats.lazyFetches,
+        metadata_fetches: stats.metadataFetches,
         decisions: stats.decisions,
         conflicts: stats.conflicts,
       },
@@ -172,3 +209,13 @@ export function renderAs(format: 'requirements.txt' | 'pylock.toml', answer: Res
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** How long a project the upstream said it lacks is not asked for again. */
+const MISSING_TTL_MS = 10 * 60_000;
+/** Bound of the in-memory maps above (oldest entries go first). */
+const MEMORY_ENTRIES = 50_000;
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MEMORY_ENTRIES) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}

@@ -19,6 +19,9 @@ export async function openDatabase(config: Pick<VenvfarmConfig, 'databaseUrl' | 
   const embedded = config.databaseUrl === null ? await startEmbeddedPostgres(config.dataDir) : null;
   const url = config.databaseUrl ?? embedded!.url;
   const pool = new Pool({ connectionString: url, max: 8 });
+  // An idle connection the server closes (restart, failover, an administrator) emits 'error' on
+  // the pool; unhandled, that would end the process. The pool drops the client and reconnects.
+  pool.on('error', (error) => process.stderr.write(`venvfarm: database connection lost: ${error.message}\n`));
   try {
     await migrate(pool);
   } catch (error) {

@@ -44,6 +44,11 @@ export interface MirrorProviderOptions {
   readonly excludeNewer?: Date | null;
   /** Asked once per project the mirror lacks; true when it fetched it (then it is listed again). */
   readonly fetchMissing?: (name: string) => Promise<boolean>;
+  /**
+   * Asked for a release none of whose files has metadata in the mirror (sdist-only releases:
+   * PEP 658 metadata exists only for wheels), as pip would build the sdist to learn it.
+   */
+  readonly fetchMetadata?: (name: string, version: string) => Promise<ReleaseMetadata | null>;
 }
 
 /** Round trips and prefetch hits of one resolution, for `timings` and benchmarks. */
@@ -53,6 +58,7 @@ export interface ProviderStats {
   metadataQueries: number;
   metadataFromClosure: number;
   lazyFetches: number;
+  metadataFetches: number;
 }
 
 interface ListingRow {
@@ -104,7 +110,7 @@ function tagPriority(target: Target): TagPriority {
 
 /** One resolution's view of the mirror. Not shared between resolutions. */
 export class MirrorProvider implements Provider {
-  readonly stats: ProviderStats = { closureRows: 0, listingQueries: 0, metadataQueries: 0, metadataFromClosure: 0, lazyFetches: 0 };
+  readonly stats: ProviderStats = { closureRows: 0, listingQueries: 0, metadataQueries: 0, metadataFromClosure: 0, lazyFetches: 0, metadataFetches: 0 };
   /** Every project listed, with its serial (null: not in the mirror). */
   readonly touched = new Map<string, number | null>();
   private closure: CandidateClosure | null = null;
@@ -150,6 +156,8 @@ export class MirrorProvider implements Provider {
     const known = this.metadata.get(key) ?? this.fromClosure(name, version);
     if (known !== undefined) return known;
     await this.fetchMetadata(name, version);
+    // A neighbour fetched in a batch without metadata of its own: ask again for it alone.
+    if (!this.metadata.has(key)) await this.runMetadata(name, [version.toString()]);
     return this.metadata.get(key) ?? { unavailable: 'its metadata is not in the mirror' };
   }
 
@@ -272,15 +280,20 @@ export class MirrorProvider implements Provider {
       const current = best.get(row.version);
       if (current === undefined || rank < current.rank || (rank === current.rank && row.filename < current.row.filename)) best.set(row.version, { rank, row });
     }
-    for (const v of versions) {
-      const found = best.get(v)?.row;
-      this.metadata.set(
-        `${name}\0${v}`,
-        found === undefined
-          ? { unavailable: 'no file of it has metadata in the mirror' }
-          : { requiresDist: found.requirements, providesExtra: found.provides_extras },
-      );
-    }
+    const fetchMetadata = this.options.fetchMetadata;
+    await Promise.all(
+      versions.map(async (v) => {
+        const found = best.get(v)?.row;
+        let answer: ReleaseMetadata | MetadataUnavailable =
+          found === undefined ? { unavailable: 'no file of it has metadata in the mirror' } : { requiresDist: found.requirements, providesExtra: found.provides_extras };
+        // Only the release asked for goes upstream; its neighbours wait until the solver asks.
+        if (found === undefined && fetchMetadata !== undefined && v === versions[0]) {
+          this.stats.metadataFetches++;
+          answer = (await fetchMetadata(name, v)) ?? answer;
+        }
+        if (found !== undefined || v === versions[0]) this.metadata.set(`${name}\0${v}`, answer);
+      }),
+    );
   }
 }
 

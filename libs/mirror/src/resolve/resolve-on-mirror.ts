@@ -7,7 +7,7 @@
 import { parseRequirement, Requirement, Target } from '@venvfarm/pep508';
 import { PrereleasePolicy, resolve } from '@venvfarm/resolver';
 import type { Pool } from 'pg';
-import { ListedFile, MirrorProvider, ProviderStats } from './mirror-provider';
+import { ListedFile, MirrorProvider, MirrorProviderOptions, ProviderStats } from './mirror-provider';
 
 /** What to resolve. */
 export interface MirrorResolveRequest {
@@ -28,6 +28,8 @@ export interface MirrorResolveOptions {
   readonly window?: number;
   /** Lazy mirroring: fetch a project the mirror lacks; true when it was fetched. */
   readonly fetchMissing?: (name: string) => Promise<boolean>;
+  /** Metadata of a release the mirror has none for (sdist-only), e.g. from the upstream's JSON API. */
+  readonly fetchMetadata?: MirrorProviderOptions['fetchMetadata'];
 }
 
 /** One pinned release. */
@@ -81,6 +83,7 @@ export async function resolveOnMirror(pool: Pool, request: MirrorResolveRequest,
     window: options.window,
     excludeNewer: request.excludeNewer,
     fetchMissing: options.fetchMissing,
+    fetchMetadata: options.fetchMetadata,
   });
   const started = performance.now();
   const active = request.requirements.filter((r) => r.marker === null || r.marker.evaluate(env));

@@ -11,7 +11,7 @@ import { FetchedResponse, FetchOptions, HttpFetcher } from './http-fetcher';
 import { parseHtmlProjectPage, parseHtmlRootIndex } from './simple-html';
 import { parseJsonProjectPage, parseJsonRootIndex } from './simple-json';
 import { normalizeProjectName, RootIndex, SimpleFile, SimpleProjectPage } from './simple-page';
-import { UpstreamError, UpstreamHttpError, XmlRpcFaultError } from './upstream-errors';
+import { MalformedResponseError, UpstreamError, UpstreamHttpError, XmlRpcFaultError } from './upstream-errors';
 import { ChangelogEntry, changelogEntries, parseXmlRpcResponse, xmlRpcRequest, XmlRpcValue } from './xml-rpc';
 
 /** pip's Accept header: JSON preferred, HTML accepted. */
@@ -70,6 +70,30 @@ export class UpstreamClient {
     const response = await this.fetcher.fetch(url.toString(), { project });
     if (response.status !== 200) throw new UpstreamHttpError(response.status, url.toString(), project);
     return parseCoreMetadata(response.body, url.toString(), project, file.coreMetadataSha256);
+  }
+
+  /**
+   * A release's Requires-Dist and Requires-Python from the PyPI JSON API
+   * (`../pypi/<project>/<version>/json` beside the simple index), for releases whose files
+   * carry no PEP 658 metadata (sdist-only releases). Null when the upstream has no such
+   * release or no JSON API, or says nothing about its dependencies.
+   */
+  async releaseJsonMetadata(project: string, version: string): Promise<{ requiresDist: string[]; requiresPython: string | null } | null> {
+    const name = normalizeProjectName(project);
+    const url = new URL(`../pypi/${encodeURIComponent(name)}/${encodeURIComponent(version)}/json`, this.simpleUrl).toString();
+    const response = await this.fetcher.fetch(url, { headers: { Accept: 'application/json' }, project: name });
+    if (response.status !== 200) return null;
+    let info: { requires_dist?: unknown; requires_python?: unknown } | undefined;
+    try {
+      info = (JSON.parse(response.body.toString('utf8')) as { info?: typeof info }).info;
+    } catch {
+      throw new MalformedResponseError('the JSON API answer is not JSON', url, name);
+    }
+    if (info === undefined || (info.requires_dist !== null && !Array.isArray(info.requires_dist))) return null;
+    return {
+      requiresDist: ((info.requires_dist as unknown[] | null) ?? []).filter((r): r is string => typeof r === 'string'),
+      requiresPython: typeof info.requires_python === 'string' && info.requires_python !== '' ? info.requires_python : null,
+    };
   }
 
   /** Calls an XML-RPC method. @throws XmlRpcFaultError, UpstreamError */
