@@ -54,6 +54,10 @@ export class PythonSource implements SolverSource<UnavailableReason> {
     return this.universe.candidateCount(pkg);
   }
 
+  packageName(pkg: PackageId): string {
+    return this.universe.package(pkg).display;
+  }
+
   unavailableCandidates(pkg: PackageId): readonly UnavailableGroup<UnavailableReason>[] {
     const info = this.universe.package(pkg);
     // Proxies inherit their project's unavailability through their dependency on it.

@@ -8,8 +8,13 @@
  * source (`python-source.ts`). The source may answer with promises (a database-backed index), so the
  * solver is async, but it awaits only when it meets a package version for the first time.
  *
- * Heuristics, as pubgrub-rs and uv: decide the required package with the fewest remaining
- * candidates first (ties: the package seen first), and try its newest remaining candidate first.
+ * Heuristics: decide packages in the order pip's resolver does (pip's `get_preference`), so that
+ * where several answers exist this one is the answer pip users know — a package down to one
+ * candidate first, then by depth from the root (a direct requirement before what it needs),
+ * direct requirements in the order given, deeper ones by name; and try the newest remaining
+ * candidate first. (Fewest-candidates-first, pubgrub-rs's default, finds an answer as surely but
+ * often another one: it decides a tightly pinned dependency before the project that needs a
+ * different version of it, then backtracks the project to an ancient release.)
  * Dependencies of several versions of a package on the same set of another are merged into one
  * incompatibility (pub's "collapse identical dependencies"), which keeps explanations short.
  */
@@ -57,6 +62,8 @@ export interface SolverSource<R> {
   unavailableCandidates?(pkg: PackageId): readonly UnavailableGroup<R>[];
   /** Overrides the newest-first choice within the allowed set (return -1 for none). */
   chooseCandidate?(pkg: PackageId, allowed: VersionSet): number;
+  /** A package's name, the last tie-breaker of the decision order (package id order without it). */
+  packageName?(pkg: PackageId): string;
 }
 
 /** Thrown when the requirements cannot be satisfied; carries the derivation tree. */
@@ -119,8 +126,10 @@ class SolverState<R> {
   private readonly introduced = new Set<PackageId>();
   /** For merging: the live dependency incompatibility of (package, dependency). */
   private readonly lastDependency = new Map<string, number>();
-  /** Order in which packages were first seen; the tie-breaker of the package heuristic. */
+  /** Order in which packages were first seen: the order of direct requirements. */
   private readonly firstSeen = new Map<PackageId, number>();
+  /** Fewest dependency edges from the root to each package met so far. */
+  private readonly depth = new Map<PackageId, number>();
   private readonly stats: SolveStats = { decisions: 0, conflicts: 0, incompatibilities: 0 };
 
   constructor(
@@ -131,6 +140,7 @@ class SolverState<R> {
   async run(): Promise<SolverResult> {
     const root = this.source.root;
     this.introduce(root);
+    this.depth.set(root, 0);
     const rootSet = VersionSet.singleton(this.source.candidateCount(root), 0);
     this.add([{ package: root, term: Term.negative(rootSet) }], { kind: 'root', package: root });
 
@@ -225,27 +235,44 @@ class SolverState<R> {
     }
   }
 
-  /** The required, undecided package with the fewest candidates left (first seen wins ties). */
+  /**
+   * The undecided required package to decide next: one with a single candidate left, else the
+   * shallowest; among direct requirements the first given, among deeper ones the first by name.
+   */
   private pickPackage(): PackageId | null {
     let best: PackageId | null = null;
-    let bestCount = Infinity;
-    let bestSeen = Infinity;
+    let bestKey: [number, number, number] = [Infinity, Infinity, Infinity];
+    let bestName: string | null = null; // worked out only when a tie needs it
     for (const [pkg, set] of this.solution.undecided()) {
-      const count = set.count;
-      const seen = this.firstSeen.get(pkg) ?? Infinity;
-      if (count < bestCount || (count === bestCount && seen < bestSeen)) {
-        best = pkg;
-        bestCount = count;
-        bestSeen = seen;
+      const depth = this.depth.get(pkg) ?? Infinity;
+      const key: [number, number, number] = [set.count <= 1 ? 0 : 1, depth, depth <= 1 ? (this.firstSeen.get(pkg) ?? Infinity) : 0];
+      const order = best === null ? -1 : compareKeys(key, bestKey);
+      if (order > 0) continue;
+      let name: string | null = null;
+      if (order === 0) {
+        name = this.nameOf(pkg);
+        bestName ??= this.nameOf(best as PackageId);
+        if (name > bestName || (name === bestName && pkg > (best as PackageId))) continue;
       }
+      best = pkg;
+      bestKey = key;
+      bestName = name;
     }
     return best;
+  }
+
+  private nameOf(pkg: PackageId): string {
+    return this.source.packageName ? this.source.packageName(pkg) : String(pkg).padStart(12, '0');
   }
 
   /** Turns a candidate's dependencies into incompatibilities; returns the new ones. */
   private addDependencies(pkg: PackageId, candidate: number, dependencies: readonly Dependency[]): Incompatibility<R>[] {
     const fresh: Incompatibility<R>[] = [];
-    for (const dep of dependencies) this.introduce(dep.package);
+    const depth = (this.depth.get(pkg) ?? 0) + 1;
+    for (const dep of dependencies) {
+      this.introduce(dep.package);
+      if (depth < (this.depth.get(dep.package) ?? Infinity)) this.depth.set(dep.package, depth);
+    }
     for (const dep of dependencies) {
       const key = `${pkg}:${dep.package}`;
       let dependents = VersionSet.singleton(this.size(pkg), candidate);
@@ -332,4 +359,9 @@ class SolverState<R> {
   private size(pkg: PackageId): number {
     return this.source.candidateCount(pkg);
   }
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
 }

@@ -31,6 +31,8 @@
 --   file         release_id, filename, file_kind, sha256, url, tags, requires_python, yanked, metadata_id
 --   metadata     metadata_id, requires_python, provides_extras
 --   requirement  metadata_id, position, requirement_id, text, target, extras, specifier, marker, url
+--                (an unparsable one too, with a null target: the release is then unusable, as
+--                modern pip and uv treat a release with invalid metadata)
 --   missing      project (a reached name the mirror does not have: a lazy fetch candidate)
 WITH RECURSIVE
 target_index AS MATERIALIZED (
@@ -159,7 +161,6 @@ FROM chosen_metadata cm
 JOIN metadata m ON m.id = cm.id
 CROSS JOIN LATERAL unnest(m.requirement_ids) WITH ORDINALITY AS u (requirement_id, position)
 JOIN requirements q ON q.id = u.requirement_id
-WHERE q.invalid IS NULL
 UNION ALL
 SELECT DISTINCT 'missing', NULL::bigint, w.target, NULL, NULL::bytea, NULL::boolean, NULL, NULL,
        NULL, NULL, NULL, NULL, NULL::text[],

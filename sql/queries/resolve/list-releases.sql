@@ -1,14 +1,20 @@
--- Every release of some projects with the files a target may install, for the resolver's
--- candidate lists: $1 project names, $2 index name, $3 the target's tags (a wheel counts when it
--- shares one), $4 cut-off upload time or null (files uploaded later do not exist for this
--- request; a release left without any file is left out). One row per kept file; a release with
--- no compatible file has one row with null file columns (it is listed, and the resolver words
--- why it cannot be used); a project with no release has one row with a null version.
-WITH target_index AS (
+-- Every release of some projects, for the resolver's candidate lists: $1 project names, $2 index
+-- name, $3 the target's tags (a wheel counts when it shares one), $4 cut-off upload time or null
+-- (files uploaded later do not exist for this request; a release left without any file is left
+-- out). One row per release with one of its compatible wheels and whether it has an sdist, which
+-- is all a candidate needs: the files of the releases finally pinned come from pinned-files.sql.
+-- A release with no compatible file has null wheel and sdist (it is listed, and the resolver
+-- words why it cannot be used); a project with no release has one row with a null version.
+WITH target_index AS MATERIALIZED (
   SELECT id FROM indexes WHERE name = $2
+),
+-- As in the candidate closure: one hash table of tags, tested against a wheel's first two tags
+-- as plain expressions (most wheels have no more) before unnesting the rest.
+target_tags AS MATERIALIZED (
+  SELECT unnest($3::text[]) AS tag
 )
 SELECT p.name AS project, p.serial AS project_serial, r.version, r.yanked, r.yanked_reason, r.requires_python,
-       f.filename, f.kind AS file_kind, encode(f.sha256, 'hex') AS sha256, f.url, f.yanked AS file_yanked
+       f.wheel, f.sdist
 FROM projects p
 LEFT JOIN releases r
   ON r.project_id = p.id
@@ -17,11 +23,16 @@ LEFT JOIN releases r
     SELECT 1 FROM files a WHERE a.release_id = r.id AND coalesce(a.upload_time, r.upload_time) <= $4::timestamptz
   ))
 LEFT JOIN LATERAL (
-  SELECT f.filename, f.kind, f.sha256, f.url, f.yanked
+  SELECT min(f.filename) FILTER (WHERE f.kind = 'wheel') AS wheel, bool_or(f.kind = 'sdist') AS sdist
   FROM files f
   WHERE f.release_id = r.id
-    AND (f.kind = 'sdist' OR (f.kind = 'wheel' AND f.tags && $3::text[]))
+    AND (f.kind = 'sdist'
+         OR (f.kind = 'wheel'
+             AND (f.tags[1] IN (SELECT tag FROM target_tags)
+                  OR f.tags[2] IN (SELECT tag FROM target_tags)
+                  OR (cardinality(f.tags) > 2
+                      AND EXISTS (SELECT 1 FROM unnest(f.tags[3:]) AS t (tag) WHERE (t.tag IN (SELECT tag FROM target_tags)) IS TRUE)))))
     AND ($4::timestamptz IS NULL OR coalesce(f.upload_time, r.upload_time) <= $4::timestamptz)
-) f ON true
+) f ON r.id IS NOT NULL
 WHERE p.index_id = (SELECT id FROM target_index)
   AND p.name = ANY ($1::text[]);

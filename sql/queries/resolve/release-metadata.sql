@@ -1,13 +1,12 @@
 -- The metadata of some releases of one project, for releases the candidate closure did not
 -- prefetch: $1 project, $2 versions, $3 index name. One row per file that has metadata, with its
--- Requires-Dist texts in order (unparsable entries left out, as the closure does); the caller
--- picks the file an installer would read.
+-- Requires-Dist texts in order (unparsable ones too: the resolver refuses such a release); the
+-- caller picks the file an installer would read.
 SELECT r.version, f.filename, f.kind AS file_kind, f.tags, m.requires_python, m.provides_extras,
        coalesce((
          SELECT array_agg(q.text ORDER BY u.ord)
          FROM unnest(m.requirement_ids) WITH ORDINALITY AS u (id, ord)
          JOIN requirements q ON q.id = u.id
-         WHERE q.invalid IS NULL
        ), '{}') AS requirements
 FROM projects p
 JOIN releases r ON r.project_id = p.id

@@ -43,8 +43,8 @@ export class ResolveController {
     res.setHeader('X-Venvfarm-Cache', result.cached ? 'hit' : 'miss');
     res.setHeader('ETag', `"${result.answer.key}"`);
     if (format === 'json') {
-      const { lock: _lock, ...answer } = result.answer;
-      res.json({ ...answer, cached: result.cached, timings: result.timings });
+      // The answer is serialized once, when computed; only the per-reply fields are added here.
+      res.type('application/json').send(`${result.json.slice(0, -1)},"cached":${result.cached},"timings":${JSON.stringify(result.timings)}}`);
       return;
     }
     res.type(format === 'pylock.toml' ? 'application/toml' : 'text/plain').send(renderAs(format, result.answer));

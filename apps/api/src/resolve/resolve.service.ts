@@ -8,6 +8,7 @@ import { ensureProject } from '@venvfarm/mirror/sync';
 import { UpstreamClient, UpstreamError } from '@venvfarm/mirror/upstream';
 import { CONFIG, DATABASE } from '../database/database.module';
 import { hostTarget } from './host-target';
+import { HotAnswer, HotAnswers } from './hot-answers';
 import { CacheEntry, ResolveCache } from './resolve-cache';
 import { canonicalRequest, parseResolveRequest, ResolveFormat, ResolveRequest } from './resolve-request';
 
@@ -39,6 +40,8 @@ export interface ResolveAnswer {
 /** What the controller sends. */
 export interface ResolveResult {
   answer: ResolveAnswer;
+  /** The answer as JSON without `lock`, `cached` and `timings`. */
+  json: string;
   format: ResolveFormat | null;
   cached: boolean;
   timings: Record<string, number>;
@@ -54,7 +57,8 @@ export interface ResolveResult {
 export class ResolveService implements OnApplicationShutdown {
   private readonly knownMissing = new Map<string, number>();
   private readonly jsonMetadata = new Map<string, { requiresDist: string[] } | null>();
-  private readonly inflight = new Map<string, Promise<{ answer: ResolveAnswer; timings: Record<string, number> }>>();
+  private readonly inflight = new Map<string, Promise<{ entry: HotAnswer<ResolveAnswer>; timings: Record<string, number> }>>();
+  private readonly hot = new HotAnswers<ResolveAnswer>(HOT_ANSWERS_LENGTH);
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -68,10 +72,8 @@ export class ResolveService implements OnApplicationShutdown {
     const request = parseResolveRequest(body, hostTarget);
     const key = createHash('sha256').update(canonicalRequest(request, INDEX)).digest('hex');
     if (!options.noCache) {
-      const entry = await this.cache.get<ResolveAnswer>(key);
-      if (entry !== null && (await this.stillValid(entry))) {
-        return { answer: entry.answer, format: request.format, cached: true, timings: { total_ms: round(performance.now() - started) } };
-      }
+      const entry = await this.cached(key);
+      if (entry !== null) return { answer: entry.answer, json: entry.json, format: request.format, cached: true, timings: { total_ms: round(performance.now() - started) } };
     }
     // no-cache asks for a fresh computation: it neither reads the cache nor joins one running.
     let running = options.noCache ? undefined : this.inflight.get(key);
@@ -82,8 +84,24 @@ export class ResolveService implements OnApplicationShutdown {
         void running.catch(() => undefined).finally(() => this.inflight.delete(key));
       }
     }
-    const { answer, timings } = await running;
-    return { answer, format: request.format, cached: false, timings: { ...timings, total_ms: round(performance.now() - started) } };
+    const { entry, timings } = await running;
+    return { answer: entry.answer, json: entry.json, format: request.format, cached: false, timings: { ...timings, total_ms: round(performance.now() - started) } };
+  }
+
+  /** A valid cached answer: this process's recent ones first, then the shared cache. */
+  private async cached(key: string): Promise<HotAnswer<ResolveAnswer> | null> {
+    let entry = this.hot.get(key);
+    if (entry === undefined) {
+      const stored = await this.cache.get<ResolveAnswer>(key);
+      if (stored === null) return null;
+      entry = { ...stored, json: answerJson(stored.answer) };
+    }
+    if (!(await this.stillValid(entry))) {
+      this.hot.delete(key);
+      return null;
+    }
+    this.hot.set(key, entry);
+    return entry;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -131,7 +149,7 @@ export class ResolveService implements OnApplicationShutdown {
     }
   }
 
-  private async compute(key: string, request: ResolveRequest): Promise<{ answer: ResolveAnswer; timings: Record<string, number> }> {
+  private async compute(key: string, request: ResolveRequest): Promise<{ entry: HotAnswer<ResolveAnswer>; timings: Record<string, number> }> {
     const resolution = await resolveOnMirror(
       this.db.pool,
       {
@@ -151,12 +169,16 @@ export class ResolveService implements OnApplicationShutdown {
       },
     );
     const answer = this.answer(key, request, resolution);
-    await this.cache.set<ResolveAnswer>(key, { answer, touched: [...resolution.touched] });
+    const entry = { answer, touched: [...resolution.touched], json: answerJson(answer) };
+    await this.cache.set<ResolveAnswer>(key, { answer, touched: entry.touched });
+    this.hot.set(key, entry);
     const { stats } = resolution;
     return {
-      answer,
+      entry,
       timings: {
         prefetch_ms: round(stats.prefetchMs),
+        closure_ms: round(stats.closureMs),
+        listing_ms: round(stats.listingMs),
         solve_ms: round(stats.solveMs),
         closure_rows: stats.closureRows,
         listing_queries: stats.listingQueries,
@@ -203,6 +225,12 @@ export class ResolveService implements OnApplicationShutdown {
   }
 }
 
+/** The JSON body of an answer, without the lock the other formats are rendered from. */
+function answerJson(answer: ResolveAnswer): string {
+  const { lock: _lock, ...shown } = answer;
+  return JSON.stringify(shown);
+}
+
 /** Renders an answer in a lock format. */
 export function renderAs(format: 'requirements.txt' | 'pylock.toml', answer: ResolveAnswer): string {
   return format === 'pylock.toml' ? renderPylock(answer.lock) : answer.requirements_txt;
@@ -212,6 +240,8 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** How long a project the upstream said it lacks is not asked for again. */
 const MISSING_TTL_MS = 10 * 60_000;
+/** Bound of this process's serialized answers, in characters of JSON (about 64 MB). */
+const HOT_ANSWERS_LENGTH = 64 * 2 ** 20;
 /** Bound of the in-memory maps above (oldest entries go first). */
 const MEMORY_ENTRIES = 50_000;
 

@@ -18,7 +18,10 @@ export interface Database {
 export async function openDatabase(config: Pick<VenvfarmConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   const embedded = config.databaseUrl === null ? await startEmbeddedPostgres(config.dataDir) : null;
   const url = config.databaseUrl ?? embedded!.url;
-  const pool = new Pool({ connectionString: url, max: 8 });
+  // JIT off: the mirror's queries are index probes that run in milliseconds, and PostgreSQL's
+  // estimates for recursive or array-heavy queries are large enough to trigger JIT compilation,
+  // which costs 100-300 ms each time.
+  const pool = new Pool({ connectionString: url, max: 8, options: '-c jit=off' });
   // An idle connection the server closes (restart, failover, an administrator) emits 'error' on
   // the pool; unhandled, that would end the process. The pool drops the client and reconnects.
   pool.on('error', (error) => process.stderr.write(`venvfarm: database connection lost: ${error.message}\n`));

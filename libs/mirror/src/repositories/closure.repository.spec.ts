@@ -122,10 +122,11 @@ describe('candidateClosure', () => {
     expect(result.projects.get('cycle')![0].metadata!.requirements.map((r) => r.text)).toEqual(['loop>=1', 'cycle']);
   });
 
-  it('ignores invalid requirements and invalid versions', async () => {
+  it('does not follow invalid requirements, returns them apart, and ignores invalid versions', async () => {
     const result = await closure([{ name: 'junk' }]);
     expect(versionsOf(result, 'junk')).toEqual(['1.0']);
     expect(result.projects.get('junk')![0].metadata!.requirements.map((r) => r.text)).toEqual(['leaf>=1']);
+    expect(result.projects.get('junk')![0].metadata!.invalidRequirements).toEqual(['#objectpath>=0.5', 'bad (>= >= 1)']);
     expect(versionsOf(result, 'leaf')).toEqual(['2.0', '1.0']);
     expect(result.projects.get('leaf')![0].yanked).toBe('broken');
     expect(result.missing).toEqual([]);

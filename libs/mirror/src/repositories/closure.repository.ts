@@ -31,7 +31,7 @@ export interface ClosureOptions {
   readonly indexName?: string;
 }
 
-/** A parsed Requires-Dist entry of some metadata (invalid entries are left out). */
+/** A parsed Requires-Dist entry of some metadata. */
 export interface ClosureRequirement {
   readonly id: number;
   readonly text: string;
@@ -48,6 +48,8 @@ export interface ClosureMetadata {
   readonly requiresPython: string | null;
   readonly providesExtras: readonly string[];
   readonly requirements: ClosureRequirement[];
+  /** Requires-Dist entries that do not parse: a release with any is not installable. */
+  readonly invalidRequirements: string[];
 }
 
 /** A file of a candidate release that the target may install. */
@@ -228,9 +230,13 @@ function assemble(rows: readonly ClosureRow[], rank: Map<string, number>): Candi
         });
         break;
       case 'metadata':
-        metadata.set(row.metadata_id!, { id: row.metadata_id!, requiresPython: row.requires_python, providesExtras: row.provides_extras ?? [], requirements: [] });
+        metadata.set(row.metadata_id!, { id: row.metadata_id!, requiresPython: row.requires_python, providesExtras: row.provides_extras ?? [], requirements: [], invalidRequirements: [] });
         break;
       case 'requirement':
+        if (row.target === null) {
+          metadata.get(row.metadata_id!)?.invalidRequirements.push(row.text!);
+          break;
+        }
         metadata.get(row.metadata_id!)?.requirements.push({
           id: row.requirement_id!,
           text: row.text!,

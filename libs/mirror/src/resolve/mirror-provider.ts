@@ -7,6 +7,9 @@
  * prefetch (the solver backtracked past the window) is fetched on demand with its older
  * neighbours, so a long backtrack costs a few round trips, not one per release.
  *
+ * Listings carry one compatible wheel and an sdist flag per release, all a candidate needs; the
+ * files of the releases finally pinned are read once at the end ({@link MirrorProvider.pinnedFiles}).
+ *
  * A project the mirror does not know is handed to `fetchMissing` (lazy mirroring) once, and
  * listed again if it was fetched. Every project listed is recorded with its serial: a cached
  * resolution stays valid while those serials do not move.
@@ -28,11 +31,9 @@ export interface ListedFile {
   readonly yanked: boolean;
 }
 
-/** A listed release, with what the answer needs beyond the resolver's Candidate. */
+/** A listed release: one compatible wheel stands for all of them (they only decide availability). */
 export interface ListedRelease extends Candidate {
   readonly files: { wheels: string[]; sdist: boolean };
-  /** Installable files: compatible wheels and the sdist. */
-  readonly installable: ListedFile[];
 }
 
 export interface MirrorProviderOptions {
@@ -54,6 +55,8 @@ export interface MirrorProviderOptions {
 /** Round trips and prefetch hits of one resolution, for `timings` and benchmarks. */
 export interface ProviderStats {
   closureRows: number;
+  closureMs: number;
+  listingMs: number;
   listingQueries: number;
   metadataQueries: number;
   metadataFromClosure: number;
@@ -68,11 +71,19 @@ interface ListingRow {
   yanked: boolean;
   yanked_reason: string | null;
   requires_python: string | null;
-  filename: string | null;
-  file_kind: 'wheel' | 'sdist' | null;
+  wheel: string | null;
+  sdist: boolean | null;
+}
+
+interface PinnedFileRow {
+  project: string;
+  version: string;
+  filename: string;
+  file_kind: 'wheel' | 'sdist';
+  tags: string[] | null;
   sha256: string | null;
   url: string | null;
-  file_yanked: boolean | null;
+  file_yanked: boolean;
 }
 
 interface MetadataRow {
@@ -110,13 +121,15 @@ function tagPriority(target: Target): TagPriority {
 
 /** One resolution's view of the mirror. Not shared between resolutions. */
 export class MirrorProvider implements Provider {
-  readonly stats: ProviderStats = { closureRows: 0, listingQueries: 0, metadataQueries: 0, metadataFromClosure: 0, lazyFetches: 0, metadataFetches: 0 };
+  readonly stats: ProviderStats = { closureRows: 0, closureMs: 0, listingMs: 0, listingQueries: 0, metadataQueries: 0, metadataFromClosure: 0, lazyFetches: 0, metadataFetches: 0 };
   /** Every project listed, with its serial (null: not in the mirror). */
   readonly touched = new Map<string, number | null>();
   private closure: CandidateClosure | null = null;
   private readonly listings = new Map<string, Promise<ListedRelease[] | null>>();
   private readonly metadata = new Map<string, ReleaseMetadata | MetadataUnavailable>();
   private readonly metadataFetches = new Map<string, Promise<void>>();
+  /** `name\0normalized version` -> the version text the release was published with, where they differ. */
+  private readonly published = new Map<string, string>();
   private pendingNames: string[] = [];
   private pendingBatch: Promise<Map<string, ListedRelease[]>> | null = null;
   private readonly indexName: string;
@@ -132,7 +145,9 @@ export class MirrorProvider implements Provider {
 
   /** Runs the closure for the roots; its projects are listed together on first use. */
   async prefetch(roots: readonly ClosureRoot[]): Promise<CandidateClosure> {
+    const started = performance.now();
     this.closure = await candidateClosure(this.pool, roots, this.options.target, { window: this.options.window, indexName: this.indexName });
+    this.stats.closureMs = performance.now() - started;
     this.stats.closureRows = this.closure.rows;
     return this.closure;
   }
@@ -144,11 +159,6 @@ export class MirrorProvider implements Provider {
       this.listings.set(name, listing);
     }
     return listing;
-  }
-
-  /** The releases listed for a project (after listCandidates), newest first; undefined if never listed. */
-  listed(name: string): Promise<ListedRelease[] | null> | undefined {
-    return this.listings.get(name);
   }
 
   async getMetadata(name: string, version: Version): Promise<ReleaseMetadata | MetadataUnavailable> {
@@ -200,38 +210,60 @@ export class MirrorProvider implements Provider {
 
   private async runListing(names: string[]): Promise<Map<string, ListedRelease[]>> {
     this.stats.listingQueries++;
+    const started = performance.now();
     const { rows } = await this.pool.query<ListingRow>({
       name: 'venvfarm-list-releases',
       text: query('resolve/list-releases'),
       values: [names, this.indexName, this.priority.tags, this.options.excludeNewer ?? null],
     });
-    const byProject = new Map<string, Map<string, ListedRelease>>();
+    this.stats.listingMs += performance.now() - started;
+    const byProject = new Map<string, ListedRelease[]>();
     for (const row of rows) {
       this.touched.set(row.project, Number(row.project_serial));
       let releases = byProject.get(row.project);
-      if (releases === undefined) byProject.set(row.project, (releases = new Map()));
+      if (releases === undefined) byProject.set(row.project, (releases = []));
       if (row.version === null) continue;
-      let release = releases.get(row.version);
-      if (release === undefined) {
-        const version = Version.tryParse(row.version);
-        if (version === null) continue;
-        release = {
-          version,
-          yanked: row.yanked ? (row.yanked_reason ?? true) : false,
-          requiresPython: parseSpecifier(row.requires_python),
-          files: { wheels: [], sdist: false },
-          installable: [],
-        };
-        releases.set(row.version, release);
-      }
-      if (row.filename === null || row.file_kind === null) continue;
-      release.installable.push({ filename: row.filename, kind: row.file_kind, sha256: row.sha256, url: row.url, yanked: row.file_yanked ?? false });
-      if (row.file_kind === 'wheel') release.files.wheels.push(row.filename);
-      else release.files.sdist = true;
+      const version = Version.tryParse(row.version);
+      if (version === null) continue;
+      if (version.toString() !== row.version) this.published.set(`${row.project}\0${version.toString()}`, row.version);
+      releases.push({
+        version,
+        yanked: row.yanked ? (row.yanked_reason ?? true) : false,
+        requiresPython: parseSpecifier(row.requires_python),
+        files: { wheels: row.wheel === null ? [] : [row.wheel], sdist: row.sdist ?? false },
+      });
     }
-    const result = new Map<string, ListedRelease[]>();
-    for (const [project, releases] of byProject) result.set(project, [...releases.values()]);
+    return byProject;
+  }
+
+  /**
+   * The files the target may install of each pinned release, by `name\0version`: compatible
+   * wheels best first, then the sdist. One round trip for the whole set.
+   */
+  async pinnedFiles(pins: readonly { name: string; version: string }[]): Promise<Map<string, ListedFile[]>> {
+    const { rows } = await this.pool.query<PinnedFileRow>({
+      name: 'venvfarm-pinned-files',
+      text: query('resolve/pinned-files'),
+      values: [pins.map((p) => p.name), pins.map((p) => this.publishedVersion(p.name, p.version)), this.indexName, this.priority.tags, this.options.excludeNewer ?? null],
+    });
+    const ranked = new Map<string, { rank: number; file: ListedFile }[]>();
+    for (const row of rows) {
+      const rank = row.file_kind === 'wheel' ? (this.priority.bestRank(row.tags ?? []) ?? Number.MAX_SAFE_INTEGER - 1) : Number.MAX_SAFE_INTEGER;
+      const key = `${row.project}\0${Version.tryParse(row.version)?.toString() ?? row.version}`;
+      let files = ranked.get(key);
+      if (files === undefined) ranked.set(key, (files = []));
+      files.push({ rank, file: { filename: row.filename, kind: row.file_kind, sha256: row.sha256, url: row.url, yanked: row.file_yanked } });
+    }
+    const result = new Map<string, ListedFile[]>();
+    for (const [key, files] of ranked) {
+      files.sort((a, b) => a.rank - b.rank || (a.file.filename < b.file.filename ? -1 : a.file.filename > b.file.filename ? 1 : 0));
+      result.set(key, files.map((f) => f.file));
+    }
     return result;
+  }
+
+  private publishedVersion(name: string, normalized: string): string {
+    return this.published.get(`${name}\0${normalized}`) ?? normalized;
   }
 
   private fromClosure(name: string, version: Version): ReleaseMetadata | undefined {
@@ -267,18 +299,21 @@ export class MirrorProvider implements Provider {
     return running;
   }
 
+  /** `versions` normalized; the mirror keys releases by the text they were published with. */
   private async runMetadata(name: string, versions: readonly string[]): Promise<void> {
     this.stats.metadataQueries++;
+    const published = new Map(versions.map((v) => [this.publishedVersion(name, v), v]));
     const { rows } = await this.pool.query<MetadataRow>({
       name: 'venvfarm-release-metadata',
       text: query('resolve/release-metadata'),
-      values: [name, versions, this.indexName],
+      values: [name, [...published.keys()], this.indexName],
     });
     const best = new Map<string, { rank: number; row: MetadataRow }>();
     for (const row of rows) {
       const rank = row.file_kind === 'wheel' ? (this.priority.bestRank(row.tags ?? []) ?? Number.MAX_SAFE_INTEGER - 1) : Number.MAX_SAFE_INTEGER;
-      const current = best.get(row.version);
-      if (current === undefined || rank < current.rank || (rank === current.rank && row.filename < current.row.filename)) best.set(row.version, { rank, row });
+      const version = published.get(row.version) ?? row.version;
+      const current = best.get(version);
+      if (current === undefined || rank < current.rank || (rank === current.rank && row.filename < current.row.filename)) best.set(version, { rank, row });
     }
     const fetchMetadata = this.options.fetchMetadata;
     await Promise.all(
@@ -289,7 +324,7 @@ export class MirrorProvider implements Provider {
         // Only the release asked for goes upstream; its neighbours wait until the solver asks.
         if (found === undefined && fetchMetadata !== undefined && v === versions[0]) {
           this.stats.metadataFetches++;
-          answer = (await fetchMetadata(name, v)) ?? answer;
+          answer = (await fetchMetadata(name, this.publishedVersion(name, v))) ?? answer;
         }
         if (found !== undefined || v === versions[0]) this.metadata.set(`${name}\0${v}`, answer);
       }),
@@ -298,5 +333,5 @@ export class MirrorProvider implements Provider {
 }
 
 function closureMetadata(metadata: ClosureMetadata): ReleaseMetadata {
-  return { requiresDist: metadata.requirements.map((r) => r.text), providesExtra: metadata.providesExtras };
+  return { requiresDist: [...metadata.requirements.map((r) => r.text), ...metadata.invalidRequirements], providesExtra: metadata.providesExtras };
 }

@@ -67,6 +67,26 @@ describe('resolveOnMirror', () => {
     expect(result.stats.metadataQueries).toBeLessThan(10); // older neighbours come in batches
   });
 
+  it('finds metadata and files of releases published with a non-normalized version', async () => {
+    await reload(db, { odd: { 'v1.0': { deps: ['base>=1'] }, 'V2.0': { deps: ['base>=9'] } }, base: { '1.0': {} } });
+    const result = await resolveOnMirror(db.pool, { requirements: reqs('odd'), target }, { window: 1 });
+    expect(result.pins.map((p) => `${p.name}==${p.version}`)).toEqual(['base==1.0', 'odd==1.0']);
+    const odd = result.pins.find((p) => p.name === 'odd')!;
+    expect(odd.dependencies).toEqual(['base']);
+    expect(odd.files.map((f) => f.filename)).toEqual(['odd-v1.0-py3-none-any.whl']);
+    expect(result.stats.metadataQueries).toBeGreaterThan(0);
+  });
+
+  it('passes over a release whose metadata has an unparsable requirement, as modern pip does', async () => {
+    const fixture: Fixture = { lib: { '1.0': { deps: ['dep>=1'] }, '2.0': { deps: ['dep>=1.0<4.0'] }, '3.0': { deps: ['dep (>=1.0<4.0)'] } }, dep: { '1.0': {} } };
+    for (const window of [20, 1]) {
+      await reload(db, fixture);
+      const result = await resolveOnMirror(db.pool, { requirements: reqs('lib'), target }, { window });
+      expect(result.pins.map((p) => `${p.name}==${p.version}`)).toEqual(['dep==1.0', 'lib==1.0']);
+    }
+    await expect(resolveOnMirror(db.pool, { requirements: reqs('lib>=2'), target })).rejects.toThrow(/invalid requirement 'dep/);
+  });
+
   it('asks the lazy fetcher for an unknown root and reports a root no index has', async () => {
     await reload(db, { known: { '1.0': {} } });
     const asked: string[] = [];

@@ -71,6 +71,9 @@ export interface SyncOptions {
 }
 
 /** Runs one sync. @throws UpstreamError when the root index or changelog cannot be read; database errors. */
+/** Files written by one sync past which it refreshes the planner's statistics. */
+const ANALYZE_AFTER_FILES = 10_000;
+
 export async function syncMirror(pool: Pool, options: SyncOptions): Promise<SyncSummary> {
   const started = Date.now();
   const { upstream } = options;
@@ -187,6 +190,9 @@ export async function syncMirror(pool: Pool, options: SyncOptions): Promise<Sync
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
     await flush();
+    // A bulk sync can grow the tables many times over before autovacuum looks at them; plans
+    // made on the old statistics scan whole tables where an index probe would do.
+    if (progress.files >= ANALYZE_AFTER_FILES) await repository.analyze();
 
     const serialAfter = await repository.advanceIndex(index.id, failures.length === 0 ? plan.targetSerial : null, upstream.simpleUrl);
     progress.phase = 'done';

@@ -49,6 +49,11 @@ export class SyncRepository {
   }
 
   /** Records a finished run; `serial` null leaves the serial as it is. Returns the index serial. */
+  /** Fresh planner statistics after a bulk write. */
+  async analyze(): Promise<void> {
+    await this.pool.query(query('ingest/analyze'));
+  }
+
   async advanceIndex(indexId: number, serial: number | null, url: string): Promise<number> {
     const { rows } = await this.pool.query<{ serial: string }>(query('sync/advance-index-serial'), [indexId, serial, url]);
     return Number(rows[0].serial);
