@@ -20,6 +20,24 @@ describe('resolve', () => {
   describe('basics', () => {
     it.each<[string, InMemoryIndex, string[], Record<string, string>]>([
       ['prefers the newest version', { a: { '1.0': {}, '2.0': {}, '1.5': {} } }, ['a'], { a: '2.0' }],
+      [
+        // pip's order: a direct requirement before one with fewer candidates that it pins.
+        'decides direct requirements in the order given, keeping the first newest (as pip)',
+        { app: { '1.0': {}, '2.0': {}, '3.0': { requires: ['lib==1.0'] } }, lib: { '1.0': {}, '2.0': {} } },
+        ['app', 'lib'],
+        { app: '3.0', lib: '1.0' },
+      ],
+      [
+        'decides shallower packages first, then by name (as pip)',
+        {
+          root: { '1.0': { requires: ['zeta', 'alpha'] } },
+          zeta: { '1.0': {}, '2.0': { requires: ['shared==1.0'] } },
+          alpha: { '1.0': {}, '2.0': { requires: ['shared==2.0'] } },
+          shared: { '1.0': {}, '2.0': {} },
+        },
+        ['root'],
+        { root: '1.0', alpha: '2.0', shared: '2.0', zeta: '1.0' },
+      ],
       ['normalizes names', { 'Foo_Bar': { '1.0': {} } }, ['foo.bar'], { 'foo-bar': '1.0' }],
       ['follows transitive requirements', { a: { '1.0': { requires: ['b>=2'] } }, b: { '1.0': {}, '2.0': {}, '3.0': { requires: ['c'] } } }, ['a'], { a: '1.0', b: '2.0' }],
       [

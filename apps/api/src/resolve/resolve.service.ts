@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { VenvfarmConfig } from '@venvfarm/config';
 import { Lock, renderPylock, renderRequirementsTxt } from '@venvfarm/lockfile';
 import { Database, query } from '@venvfarm/mirror';
@@ -54,11 +54,13 @@ export interface ResolveResult {
  * computation in this process.
  */
 @Injectable()
-export class ResolveService implements OnApplicationShutdown {
+export class ResolveService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly knownMissing = new Map<string, number>();
   private readonly jsonMetadata = new Map<string, { requiresDist: string[] } | null>();
   private readonly inflight = new Map<string, Promise<{ entry: HotAnswer<ResolveAnswer>; timings: Record<string, number> }>>();
   private readonly hot = new HotAnswers<ResolveAnswer>(HOT_ANSWERS_LENGTH);
+  /** Every computation under way, including those whose client has gone. */
+  private readonly computing = new Set<Promise<unknown>>();
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -79,6 +81,8 @@ export class ResolveService implements OnApplicationShutdown {
     let running = options.noCache ? undefined : this.inflight.get(key);
     if (running === undefined) {
       running = this.compute(key, request);
+      const settled = running.catch(() => undefined).finally(() => this.computing.delete(settled));
+      this.computing.add(settled);
       if (!options.noCache) {
         this.inflight.set(key, running);
         void running.catch(() => undefined).finally(() => this.inflight.delete(key));
@@ -102,6 +106,15 @@ export class ResolveService implements OnApplicationShutdown {
     }
     this.hot.set(key, entry);
     return entry;
+  }
+
+  /**
+   * Lets computations under way finish (each is bounded by the resolve time limit) before the
+   * database closes: the HTTP server stops first, but a computation whose client went away
+   * keeps running and would otherwise meet a closed pool.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.computing]);
   }
 
   async onApplicationShutdown(): Promise<void> {
