@@ -248,7 +248,7 @@ export class MirrorProvider implements Provider {
     });
     const ranked = new Map<string, { rank: number; file: ListedFile }[]>();
     for (const row of rows) {
-      const rank = row.file_kind === 'wheel' ? (this.priority.bestRank(row.tags ?? []) ?? Number.MAX_SAFE_INTEGER - 1) : Number.MAX_SAFE_INTEGER;
+      const rank = this.fileRank(row.file_kind, row.tags);
       const key = `${row.project}\0${Version.tryParse(row.version)?.toString() ?? row.version}`;
       let files = ranked.get(key);
       if (files === undefined) ranked.set(key, (files = []));
@@ -260,6 +260,11 @@ export class MirrorProvider implements Provider {
       result.set(key, files.map((f) => f.file));
     }
     return result;
+  }
+
+  /** An installer's preference among a release's files: the best-tagged wheel, then the sdist. */
+  private fileRank(kind: string, tags: readonly string[] | null): number {
+    return kind === 'wheel' ? (this.priority.bestRank(tags ?? []) ?? Number.MAX_SAFE_INTEGER - 1) : Number.MAX_SAFE_INTEGER;
   }
 
   private publishedVersion(name: string, normalized: string): string {
@@ -310,7 +315,7 @@ export class MirrorProvider implements Provider {
     });
     const best = new Map<string, { rank: number; row: MetadataRow }>();
     for (const row of rows) {
-      const rank = row.file_kind === 'wheel' ? (this.priority.bestRank(row.tags ?? []) ?? Number.MAX_SAFE_INTEGER - 1) : Number.MAX_SAFE_INTEGER;
+      const rank = this.fileRank(row.file_kind, row.tags);
       const version = published.get(row.version) ?? row.version;
       const current = best.get(version);
       if (current === undefined || rank < current.rank || (rank === current.rank && row.filename < current.row.filename)) best.set(version, { rank, row });
