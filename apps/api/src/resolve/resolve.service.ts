@@ -253,8 +253,12 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** How long a project the upstream said it lacks is not asked for again. */
 const MISSING_TTL_MS = 10 * 60_000;
-/** Bound of this process's serialized answers, in characters of JSON (about 64 MB). */
-const HOT_ANSWERS_LENGTH = 64 * 2 ** 20;
+/**
+ * Bound of this process's serialized answers, in characters of JSON: 16 M characters hold a
+ * thousand answers or more (the bench sets' cache entries, answer and lock together, are 2-90 k
+ * characters); with the parsed answers kept beside them for the other formats, about 100 MB.
+ */
+const HOT_ANSWERS_LENGTH = 16 * 2 ** 20;
 /** Bound of the in-memory maps above (oldest entries go first). */
 const MEMORY_ENTRIES = 50_000;
 
