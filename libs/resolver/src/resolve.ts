@@ -93,7 +93,7 @@ export async function resolve(
     explicitPrereleases: new Set(firstParty.filter((r) => r.specifier.prereleases).map((r) => r.name)),
     availability: {
       target: options.target,
-      tagPriority: tagPriorityFor(options.target),
+      tagPriority: TagPriority.forTarget(options.target),
       noBinary: selector(options.noBinary),
       noBuild: selector(options.noBuild),
       pinned: exactPins(firstParty),
@@ -137,19 +137,6 @@ export async function resolve(
 }
 
 /** Tag rankings of recent targets: building one lists every supported tag (a few hundred). */
-const tagPriorities = new Map<string, TagPriority>();
-
-function tagPriorityFor(target: Target): TagPriority {
-  const key = `${target.implementation} ${target.python.toString()} ${target.name}`;
-  let priority = tagPriorities.get(key);
-  if (priority === undefined) {
-    if (tagPriorities.size >= 16) tagPriorities.delete(tagPriorities.keys().next().value as string);
-    priority = new TagPriority(target);
-    tagPriorities.set(key, priority);
-  }
-  return priority;
-}
-
 function toRequirement(r: string | Requirement): Requirement {
   return typeof r === 'string' ? parseRequirement(r) : r;
 }

@@ -91,3 +91,16 @@ describe('with targets from pep508 parseTarget', () => {
     expect(new TagPriority(target).rank(oracle.targets[expected].tags[0])).toBe(0);
   });
 });
+
+describe('TagPriority.forTarget', () => {
+  it('shares one ranking per target and keeps only the most recently used few', () => {
+    const linux = parseTarget({ python: '3.11', platform: 'x86_64-manylinux_2_28' });
+    const first = TagPriority.forTarget(linux);
+    expect(TagPriority.forTarget(parseTarget({ python: '3.11', platform: 'x86_64-manylinux_2_28' }))).toBe(first);
+    expect(TagPriority.forTarget(parseTarget({ python: '3.12', platform: 'x86_64-manylinux_2_28' }))).not.toBe(first);
+    for (let minor = 0; minor < 20; minor++) TagPriority.forTarget(parseTarget({ python: '3.11', platform: `x86_64-manylinux_2_${minor}` }));
+    const again = TagPriority.forTarget(linux);
+    expect(again).not.toBe(first); // pushed out by twenty other targets, built anew
+    expect(again.tags).toEqual(first.tags);
+  });
+});

@@ -16,8 +16,26 @@ import { formatTag, parseTag } from './tags';
 type Assert<T extends true> = T;
 type _TargetIsTagTarget = Assert<Target extends TagTarget ? true : false>;
 
+/** How many targets' rankings {@link TagPriority.forTarget} keeps (each lists hundreds of tags). */
+const KEPT_TARGETS = 16;
+const byTarget = new Map<string, TagPriority>();
+
 /** Ranks tags and wheels for one target; build once per target and reuse (lookups are O(1)). */
 export class TagPriority {
+  /** The ranking of a target, shared: the most recently used few are kept (the oldest goes first). */
+  static forTarget(target: Target): TagPriority {
+    const key = `${target.implementation} ${target.python.toString()} ${target.name}`;
+    let priority = byTarget.get(key);
+    if (priority === undefined) {
+      if (byTarget.size >= KEPT_TARGETS) byTarget.delete(byTarget.keys().next().value as string);
+      priority = new TagPriority(target);
+    } else {
+      byTarget.delete(key);
+    }
+    byTarget.set(key, priority);
+    return priority;
+  }
+
   /** The supported tags, best first. */
   readonly tags: readonly string[];
   private readonly ranks = new Map<string, number>();

@@ -12,7 +12,7 @@
  */
 import { InputError, keyInRanges, keyRangesOf, SpecifierSet, type KeyRange } from '@venvfarm/pep440';
 import { normalizeName, type Target } from '@venvfarm/pep508';
-import { supportedTags } from '@venvfarm/wheel';
+import { TagPriority } from '@venvfarm/wheel';
 import type { Pool } from 'pg';
 import { query } from '../db/sql-files';
 
@@ -127,28 +127,12 @@ export function flattenKeyRanges(ranges: readonly KeyRange[]): string[] {
   return ranges.flatMap((r) => [hex(r.lo), hex(r.hi)]);
 }
 
-/** Tag lists and their ranks per target, computed once per distinct target. */
-const tagCache = new Map<string, { tags: string[]; rank: Map<string, number> }>();
-
-function targetTags(target: Target): { tags: string[]; rank: Map<string, number> } {
-  const id = `${target.implementation}|${target.python.toString()}|${target.name}`;
-  let entry = tagCache.get(id);
-  if (entry === undefined) {
-    const tags = supportedTags(target);
-    entry = { tags, rank: new Map(tags.map((t, i) => [t, i])) };
-    tagCache.set(id, entry);
-  }
-  return entry;
-}
-
 const yank = (yanked: boolean | null, reason: string | null): false | string => (yanked ? (reason ?? '') : false);
 
 /** Rank of a file for the target: its best tag for a wheel, after every wheel for an sdist. */
-function fileRank(file: ClosureFile, rank: Map<string, number>): number {
+function fileRank(file: ClosureFile, priority: TagPriority): number {
   if (file.tags === null) return Number.MAX_SAFE_INTEGER;
-  let best = Number.MAX_SAFE_INTEGER - 1;
-  for (const tag of file.tags) best = Math.min(best, rank.get(tag) ?? best);
-  return best;
+  return priority.bestRank(file.tags) ?? Number.MAX_SAFE_INTEGER - 1;
 }
 
 /**
@@ -160,15 +144,15 @@ export async function candidateClosure(pool: Pool, roots: readonly ClosureRoot[]
   if (!Number.isInteger(window) || window < 1 || window > MAX_WINDOW) {
     throw new InvalidClosureOptionError(`The window must be an integer from 1 to ${MAX_WINDOW}`, String(window), 0);
   }
-  const { tags, rank } = targetTags(target);
+  const priority = TagPriority.forTarget(target);
   const rootsJson = roots.map((root) => ({
     name: normalizeName(root.name),
     ranges: flattenKeyRanges(keyRangesOf(root.specifier)),
     extras: root.extras ?? [],
   }));
   const excluded = await excludedRequiresPython(pool, target.pythonFull.key());
-  const rows = await runClosureQuery(pool, [JSON.stringify(rootsJson), tags, window, options.indexName ?? 'pypi', excluded]);
-  return assemble(rows, rank);
+  const rows = await runClosureQuery(pool, [JSON.stringify(rootsJson), priority.tags, window, options.indexName ?? 'pypi', excluded]);
+  return assemble(rows, priority);
 }
 
 /**
@@ -196,7 +180,7 @@ async function runClosureQuery(pool: Pool, values: unknown[]): Promise<ClosureRo
   }
 }
 
-function assemble(rows: readonly ClosureRow[], rank: Map<string, number>): CandidateClosure {
+function assemble(rows: readonly ClosureRow[], priority: TagPriority): CandidateClosure {
   const releases = new Map<string, ClosureRelease>();
   const metadata = new Map<number, ClosureMetadata>();
   const missing: string[] = [];
@@ -254,7 +238,7 @@ function assemble(rows: readonly ClosureRow[], rank: Map<string, number>): Candi
   }
   const projects = new Map<string, ClosureRelease[]>();
   for (const release of releases.values()) {
-    release.files.sort((a, b) => fileRank(a, rank) - fileRank(b, rank) || (a.filename < b.filename ? -1 : 1));
+    release.files.sort((a, b) => fileRank(a, priority) - fileRank(b, priority) || (a.filename < b.filename ? -1 : 1));
     const best = release.files.find((f) => f.metadataId !== null);
     release.metadata = best === undefined ? null : (metadata.get(best.metadataId!) ?? null);
     let list = projects.get(release.project);

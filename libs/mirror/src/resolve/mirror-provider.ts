@@ -109,16 +109,6 @@ function parseSpecifier(text: string | null): SpecifierSet | null {
   }
 }
 
-/** Tag rankings per target: building one lists every supported tag (a few hundred). */
-const priorities = new Map<string, TagPriority>();
-
-function tagPriority(target: Target): TagPriority {
-  const id = `${target.implementation}|${target.python.toString()}|${target.name}`;
-  let found = priorities.get(id);
-  if (found === undefined) priorities.set(id, (found = new TagPriority(target)));
-  return found;
-}
-
 /** One resolution's view of the mirror. Not shared between resolutions. */
 export class MirrorProvider implements Provider {
   readonly stats: ProviderStats = { closureRows: 0, closureMs: 0, listingMs: 0, listingQueries: 0, metadataQueries: 0, metadataFromClosure: 0, lazyFetches: 0, metadataFetches: 0 };
@@ -140,7 +130,7 @@ export class MirrorProvider implements Provider {
     private readonly options: MirrorProviderOptions,
   ) {
     this.indexName = options.indexName ?? 'pypi';
-    this.priority = tagPriority(options.target);
+    this.priority = TagPriority.forTarget(options.target);
   }
 
   /** Runs the closure for the roots; its projects are listed together on first use. */
