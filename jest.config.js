@@ -20,7 +20,7 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@venvfarm/([^/]+)$': '<rootDir>/libs/$1/src',
-    '^@venvfarm/([^/]+)/(.+)$': '<rootDir>/libs/$1/src/$2',
+    '^@venvfarm/([^/]+)/testing$': '<rootDir>/libs/$1/src/testing',
   },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

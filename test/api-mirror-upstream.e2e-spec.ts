@@ -1,11 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { AppModule } from '../apps/api/src/app.module';
+import { createTestApp } from './support/test-app';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
 
 /**
@@ -25,16 +24,11 @@ describe('mirror API with an upstream', () => {
     const projects = join(dir, 'projects.txt');
     writeFileSync(projects, ['six', 'idna', 'python-dateutil', 'certifi', 'urllib3'].join('\n'));
     [sim, db] = await Promise.all([startPypiSim({ projectsFile: projects, cacheDir: join(dir, 'sim') }), createTestDatabase()]);
-    Object.assign(process.env, { DATABASE_URL: db.url, VENVFARM_UPSTREAM: sim.simpleUrl });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await createTestApp({ databaseUrl: db.url, upstream: sim.simpleUrl });
   }, 120_000);
 
   afterAll(async () => {
     await app?.close();
-    delete process.env.DATABASE_URL;
-    delete process.env.VENVFARM_UPSTREAM;
     await sim?.stop();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,8 @@
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { Version } from '@venvfarm/pep440';
-import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import request from 'supertest';
-import { AppModule } from '../apps/api/src/app.module';
+import { createTestApp } from './support/test-app';
 
 /** The mirror's HTTP API over a real PostgreSQL with a small hand-made project. */
 describe('mirror API', () => {
@@ -31,17 +30,11 @@ describe('mirror API', () => {
         (2, 'demo_pkg-1.1.tar.gz', 'sdist', NULL, NULL, NULL, NULL, NULL);
       UPDATE indexes SET serial = 12, last_sync = now() - interval '30 seconds' WHERE name = 'pypi';`);
     // No upstream and no job runner: this suite pins the API over the rows above alone.
-    Object.assign(process.env, { DATABASE_URL: db.url, VENVFARM_OFFLINE: 'true', VENVFARM_JOBS: 'off' });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await createTestApp({ databaseUrl: db.url, offline: true, runJobs: false });
   });
 
   afterAll(async () => {
     await app?.close();
-    delete process.env.DATABASE_URL;
-    delete process.env.VENVFARM_OFFLINE;
-    delete process.env.VENVFARM_JOBS;
     await db.drop();
   });
 

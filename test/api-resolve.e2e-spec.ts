@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
+import type { VenvfarmConfig } from '@venvfarm/config';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import request from 'supertest';
-import { AppModule } from '../apps/api/src/app.module';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
+import { createTestApp } from './support/test-app';
 
 /**
  * `POST /v1/resolve` over HTTP against a mirror synced from pypi-sim (real data): answers,
@@ -28,19 +28,8 @@ describe('POST /v1/resolve', () => {
   const http = () => request(app.getHttpServer());
   const resolve = (body: object) => http().post('/v1/resolve').send({ ...target, ...body });
 
-  async function createApp(env: Record<string, string>, beforeInit: (app: INestApplication) => void = () => undefined): Promise<INestApplication> {
-    const saved = { ...process.env };
-    Object.assign(process.env, { DATABASE_URL: db.url, VENVFARM_UPSTREAM: sim.simpleUrl }, env);
-    try {
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-      const created = moduleRef.createNestApplication({ logger: false });
-      beforeInit(created);
-      await created.init();
-      return created;
-    } finally {
-      process.env = saved;
-    }
-  }
+  const createApp = (overrides: Partial<VenvfarmConfig>, beforeInit?: (app: INestApplication) => void) =>
+    createTestApp({ databaseUrl: db.url, upstream: sim.simpleUrl, ...overrides }, beforeInit);
 
   async function syncAndWait(body: object): Promise<Record<string, unknown>> {
     const queued = await http().post('/v1/mirror/sync').send(body).expect(202);
@@ -166,7 +155,7 @@ describe('POST /v1/resolve', () => {
   });
 
   it('answers 422 too_complex when the time limit passes, never hangs', async () => {
-    const strict = await createApp({ VENVFARM_RESOLVE_TIMEOUT_MS: '1' });
+    const strict = await createApp({ resolveTimeoutMs: 1 });
     try {
       const res = await request(strict.getHttpServer()).post('/v1/resolve').set('Cache-Control', 'no-cache').send({ ...target, requirements: ['django', 'requests', 'flask'] }).expect(422);
       expect(res.body).toMatchObject({ error: 'too_complex', detail: expect.stringContaining('time limit') });

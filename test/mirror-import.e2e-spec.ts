@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
+import { createTestDatabase } from '@venvfarm/db/testing';
 
 /**
  * `venvfarm mirror import` and `export` as processes, on a small dump cut from real shards of

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { Version } from '@venvfarm/pep440';
-import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
-import { ensureProject, parseAllowList, ReleaseFilter, syncMirror, SyncSummary } from '@venvfarm/mirror/sync';
-import { ChangelogEntry, RetryEvent, UpstreamClient } from '@venvfarm/mirror/upstream';
+import { createTestDatabase } from '@venvfarm/db/testing';
+import { ensureProject, parseAllowList, ReleaseFilter, syncMirror, SyncSummary } from '@venvfarm/mirror';
+import { ChangelogEntry, RetryEvent, UpstreamClient } from '@venvfarm/upstream';
 import { mirrorSyncCommand } from '../apps/cli/src/mirror-sync.command';
 import { POPULAR_TXT, PypiSim, REPO_ROOT, startPypiSim } from './support/pypi-sim';
 
@@ -330,8 +330,8 @@ describe('mirror sync under faults', () => {
           'tsx',
           '-e',
           `const { Pool } = require('pg');
-           const { syncMirror, parseAllowList, ReleaseFilter } = require('./libs/mirror/src/sync');
-           const { UpstreamClient } = require('./libs/mirror/src/upstream');
+           const { syncMirror, parseAllowList, ReleaseFilter } = require('./libs/mirror/src');
+           const { UpstreamClient } = require('./libs/upstream/src');
            const pool = new Pool({ connectionString: process.env.DATABASE_URL });
            syncMirror(pool, { upstream: new UpstreamClient(process.env.UPSTREAM), filter: new ReleaseFilter(parseAllowList(process.env.ALLOW), null), batchSize: 1, concurrency: 2 })
              .then(() => pool.end());`,

@@ -17,10 +17,8 @@ import { join } from 'node:path';
 import { SpecifierSet } from '@venvfarm/pep440';
 import { parseTarget } from '@venvfarm/pep508';
 import { Client, Pool } from 'pg';
-import { migrate } from '../../libs/mirror/src/db/migrate';
-import { listShards, readShard } from '../../libs/mirror/src/dump/dump-reader';
-import { IngestWriter } from '../../libs/mirror/src/ingest/ingest-writer';
-import { candidateClosure, refreshRequiresPythonRanges } from '../../libs/mirror/src/repositories/closure.repository';
+import { migrate } from '@venvfarm/db';
+import { candidateClosure, IngestWriter, listShards, readShard, refreshRequiresPythonRanges } from '@venvfarm/mirror';
 
 const ROOTS = [
   'django', 'flask', 'requests', 'boto3', 'celery', 'jupyter', 'pandas', 'sphinx', 'pytest', 'numpy',

@@ -12,9 +12,9 @@
  */
 import { join, resolve } from 'node:path';
 import { Client, Pool } from 'pg';
-import { migrate } from '../../libs/mirror/src/db/migrate';
-import { DumpTerminal } from '../../libs/mirror/src/dump/dump-terminal';
-import { importDump, ImportSummary } from '../../libs/mirror/src/dump/dump-import';
+import { migrate } from '@venvfarm/db';
+import { importDump, ImportSummary } from '@venvfarm/mirror';
+import { DumpTerminal } from '../../apps/cli/src/progress/dump-progress';
 
 const DEFAULT_DUMP = join(__dirname, '..', '..', '..', 'shared', 'data', 'pypi-2023-09');
 const BENCH_DB = 'venvfarm_bench';

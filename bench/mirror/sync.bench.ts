@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase } from '@venvfarm/mirror/testing/test-database';
-import { syncMirror, SyncSummary } from '@venvfarm/mirror/sync';
-import { UpstreamClient } from '@venvfarm/mirror/upstream';
+import { createTestDatabase } from '@venvfarm/db/testing';
+import { syncMirror, SyncSummary } from '@venvfarm/mirror';
+import { UpstreamClient } from '@venvfarm/upstream';
 import { POPULAR_TXT, startPypiSim } from '../../test/support/pypi-sim';
 
 function argument(name: string): string | undefined {

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ConfigModule } from '@venvfarm/config';
+import { DatabaseModule } from '@venvfarm/db';
+import { UpstreamModule } from '@venvfarm/upstream';
 import { DomainErrorFilter } from './common/domain-error.filter';
-import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MirrorModule } from './mirror/mirror.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ResolveModule } from './resolve/resolve.module';
 
 @Module({
-  imports: [DatabaseModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule],
+  imports: [ConfigModule.forRoot(), DatabaseModule, UpstreamModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule],
   providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
 })
 export class AppModule {}

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '@venvfarm/config';
-import { Database, openDatabase } from '@venvfarm/mirror';
+import { Database, openDatabase } from '@venvfarm/db';
 
 /** Options every `mirror` command shares. */
 export interface DatabaseOptions {

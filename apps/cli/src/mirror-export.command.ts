@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { DumpTerminal, exportDump } from '@venvfarm/mirror/dump';
+import { exportDump } from '@venvfarm/mirror';
+import { DumpTerminal } from './progress/dump-progress';
 import { DatabaseOptions, withDatabase, withDatabaseOptions } from './database-options';
 
 interface ExportCommandOptions extends DatabaseOptions {

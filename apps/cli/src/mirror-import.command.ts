@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { DumpTerminal, importDump } from '@venvfarm/mirror/dump';
+import { importDump } from '@venvfarm/mirror';
+import { DumpTerminal } from './progress/dump-progress';
 import { DatabaseOptions, withDatabase, withDatabaseOptions } from './database-options';
 
 interface ImportCommandOptions extends DatabaseOptions {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '@venvfarm/config';
-import { AllowList, parseAllowList, ReleaseFilter, syncMirror, SyncTerminal } from '@venvfarm/mirror/sync';
-import { UpstreamClient } from '@venvfarm/mirror/upstream';
+import { AllowList, parseAllowList, ReleaseFilter, syncMirror } from '@venvfarm/mirror';
+import { SyncTerminal } from './progress/sync-progress';
+import { UpstreamClient } from '@venvfarm/upstream';
 import { DatabaseOptions, withDatabase, withDatabaseOptions } from './database-options';
 
 interface SyncCommandOptions extends DatabaseOptions {

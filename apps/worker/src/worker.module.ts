@@ -1,25 +1,19 @@
-import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { loadConfig, VenvfarmConfig } from '@venvfarm/config';
-import { Database, JobRepository, JobRunner, openDatabase, syncJobHandler } from '@venvfarm/mirror';
-
-const DATABASE = 'VENVFARM_DATABASE';
+import { Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { ConfigModule } from '@venvfarm/config';
+import { Database, DatabaseModule } from '@venvfarm/db';
+import { JobRepository, JobRunner, syncJobHandler } from '@venvfarm/mirror';
 
 /**
  * The worker process: runs queued mirror sync jobs (those `POST /v1/mirror/sync` queued) from
  * the shared `mirror_jobs` table, beside or instead of the API processes (`VENVFARM_JOBS=off`
  * there). Build processors join it with the build queue.
  */
-@Module({
-  providers: [
-    { provide: 'VENVFARM_CONFIG', useFactory: (): VenvfarmConfig => loadConfig() },
-    { provide: DATABASE, inject: ['VENVFARM_CONFIG'], useFactory: (config: VenvfarmConfig): Promise<Database> => openDatabase(config) },
-  ],
-})
-export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdown {
+@Module({ imports: [ConfigModule.forRoot(), DatabaseModule] })
+export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('worker');
   private runner: JobRunner | null = null;
 
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(private readonly db: Database) {}
 
   onApplicationBootstrap(): void {
     this.runner = new JobRunner(new JobRepository(this.db.pool), 'sync', syncJobHandler({ pool: this.db.pool, log: (line) => this.logger.warn(line) }));
@@ -27,8 +21,7 @@ export class WorkerModule implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.log('venvfarm worker started: running queued mirror sync jobs');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.runner?.stop();
-    await this.db.close();
   }
 }

@@ -4,28 +4,31 @@
  */
 import { resolve } from 'node:path';
 
-/** venvfarm's configuration. */
-export interface VenvfarmConfig {
+/**
+ * venvfarm's configuration. An abstract class rather than an interface so that it is also the
+ * NestJS injection token of the one config object (tests override that provider).
+ */
+export abstract class VenvfarmConfig {
   /** External PostgreSQL; when absent an embedded PostgreSQL runs in `dataDir`. */
-  readonly databaseUrl: string | null;
+  abstract readonly databaseUrl: string | null;
   /** Redis for queues and the resolve cache; when absent PostgreSQL serves both. */
-  readonly redisUrl: string | null;
+  abstract readonly redisUrl: string | null;
   /** Upstream simple index. */
-  readonly upstream: string;
+  abstract readonly upstream: string;
   /**
    * `VENVFARM_OFFLINE=true`: the server answers from the mirror alone and never asks the
    * upstream for a project it has not seen (an air-gapped mirror; explicit syncs still run).
    */
-  readonly offline: boolean;
+  abstract readonly offline: boolean;
   /**
    * `VENVFARM_JOBS=off`: this API process leaves queued mirror jobs to worker processes
    * (scale-out); by default it runs them itself, as the embedded single process must.
    */
-  readonly runJobs: boolean;
+  abstract readonly runJobs: boolean;
   /** `VENVFARM_RESOLVE_TIMEOUT_MS`: how long one resolution may take before it is too_complex. */
-  readonly resolveTimeoutMs: number;
+  abstract readonly resolveTimeoutMs: number;
   /** Where embedded state lives (PostgreSQL data, artifacts). */
-  readonly dataDir: string;
+  abstract readonly dataDir: string;
 }
 
 /** A configuration value that cannot be used, named with its variable. */

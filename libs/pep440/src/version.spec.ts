@@ -137,13 +137,9 @@ describe('fuzzing the version parser', () => {
     );
   });
 
-  it('answers quickly on long adversarial input', () => {
+  it('rejects long adversarial input with the typed error', () => {
+    // A regex blow-up would hang here until Jest's timeout; how fast parsing is belongs to bench:core.
     const hostile = ['1' + '.1'.repeat(50000) + 'x', '1.0' + '-'.repeat(100000), '1.0+' + 'a.'.repeat(50000) + '!'];
-    for (const text of hostile) {
-      const started = process.hrtime.bigint();
-      expect(() => Version.parse(text)).toThrow(InvalidVersionError);
-      // A bound on work, not a speed test: a regex blow-up would take minutes, not this.
-      expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(5);
-    }
+    for (const text of hostile) expect(() => Version.parse(text)).toThrow(InvalidVersionError);
   });
 });

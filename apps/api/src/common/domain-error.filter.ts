@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { UpstreamError, UpstreamHttpError } from '@venvfarm/mirror/upstream';
-import { ProjectNotFoundError } from '@venvfarm/mirror/resolve';
+import { UpstreamError, UpstreamHttpError } from '@venvfarm/upstream';
+import { ProjectNotFoundError } from '@venvfarm/resolution';
 import { InputError } from '@venvfarm/pep440';
 import { SolveTimeoutError, UnsatisfiableError } from '@venvfarm/resolver';
 import type { Response } from 'express';

@@ -1,15 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseIntPipe, Post } from '@nestjs/common';
-import type { VenvfarmConfig } from '@venvfarm/config';
-import { Database, JobRepository, MirrorJob, MirrorStatus, mirrorStatus } from '@venvfarm/mirror';
-import { CONFIG, DATABASE } from '../database/database.module';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { VenvfarmConfig } from '@venvfarm/config';
+import { Database } from '@venvfarm/db';
+import { JobRepository, MirrorJob, MirrorStatus, mirrorStatus } from '@venvfarm/mirror';
 import { parseSyncRequest } from './sync-request';
 
 /** The mirror's state and its jobs. */
 @Controller('v1/mirror')
 export class MirrorController {
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(CONFIG) private readonly config: VenvfarmConfig,
+    private readonly db: Database,
+    private readonly config: VenvfarmConfig,
     private readonly jobs: JobRepository,
   ) {}
 

@@ -1,7 +1,7 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { VenvfarmConfig } from '@venvfarm/config';
-import { Database, JobRepository, JobRunner, syncJobHandler } from '@venvfarm/mirror';
-import { CONFIG, DATABASE } from '../database/database.module';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { VenvfarmConfig } from '@venvfarm/config';
+import { Database } from '@venvfarm/db';
+import { JobRepository, JobRunner, syncJobHandler } from '@venvfarm/mirror';
 
 /**
  * Runs queued sync jobs in this process (the embedded single-process deployment), unless
@@ -14,8 +14,8 @@ export class SyncJobsService implements OnApplicationBootstrap, BeforeApplicatio
   private runner: JobRunner | null = null;
 
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(CONFIG) private readonly config: VenvfarmConfig,
+    private readonly db: Database,
+    private readonly config: VenvfarmConfig,
     private readonly jobs: JobRepository,
   ) {}
 

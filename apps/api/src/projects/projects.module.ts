@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { Database } from '@venvfarm/db';
+import { ProjectRepository } from '@venvfarm/mirror';
 import { ProjectsController } from './projects.controller';
 import { ProjectsService } from './projects.service';
 
-@Module({ controllers: [ProjectsController], providers: [ProjectsService] })
+@Module({
+  controllers: [ProjectsController],
+  providers: [ProjectsService, { provide: ProjectRepository, inject: [Database], useFactory: (db: Database) => new ProjectRepository(db.pool) }],
+})
 export class ProjectsModule {}

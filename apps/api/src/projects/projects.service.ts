@@ -1,10 +1,10 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { VenvfarmConfig } from '@venvfarm/config';
-import { Database, Dependents, dependents, DependentsOptions, ProjectRepository, ProjectView } from '@venvfarm/mirror';
-import { ensureProject } from '@venvfarm/mirror/sync';
-import { UpstreamClient } from '@venvfarm/mirror/upstream';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { VenvfarmConfig } from '@venvfarm/config';
+import { Database } from '@venvfarm/db';
+import { Dependents, dependents, DependentsOptions, ProjectRepository, ProjectView } from '@venvfarm/mirror';
+import { ensureProject } from '@venvfarm/mirror';
+import { UpstreamClient } from '@venvfarm/upstream';
 import { normalizeName } from '@venvfarm/pep508';
-import { CONFIG, DATABASE } from '../database/database.module';
 
 /** One project of the mirror, by any spelling of its name, fetched from upstream on first use. */
 @Injectable()
@@ -12,8 +12,8 @@ export class ProjectsService {
   constructor(
     private readonly projects: ProjectRepository,
     private readonly upstream: UpstreamClient,
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(CONFIG) private readonly config: VenvfarmConfig,
+    private readonly db: Database,
+    private readonly config: VenvfarmConfig,
   ) {}
 
   /**

@@ -1,18 +1,16 @@
 import { createHash } from 'node:crypto';
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type { VenvfarmConfig } from '@venvfarm/config';
+import { BeforeApplicationShutdown, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { VenvfarmConfig } from '@venvfarm/config';
 import { Lock, renderPylock, renderRequirementsTxt } from '@venvfarm/lockfile';
-import { Database, query } from '@venvfarm/mirror';
-import { MirrorResolution, resolveOnMirror } from '@venvfarm/mirror/resolve';
-import { ensureProject } from '@venvfarm/mirror/sync';
-import { UpstreamClient, UpstreamError } from '@venvfarm/mirror/upstream';
-import { CONFIG, DATABASE } from '../database/database.module';
+import { Database } from '@venvfarm/db';
+import { MirrorResolution, ResolveRepository, resolveOnMirror } from '@venvfarm/resolution';
+import { ensureProject } from '@venvfarm/mirror';
+import { UpstreamClient, UpstreamError } from '@venvfarm/upstream';
 import { hostTarget } from './host-target';
-import { HotAnswer, HotAnswers } from './hot-answers';
-import { CacheEntry, ResolveCache } from './resolve-cache';
+import { HotAnswer, HotAnswers } from '@venvfarm/resolution';
+import { CacheEntry, ResolveCache } from '@venvfarm/resolution';
 import { canonicalRequest, parseResolveRequest, ResolveFormat, ResolveRequest } from './resolve-request';
 
-export const RESOLVE_CACHE = 'VENVFARM_RESOLVE_CACHE';
 const INDEX = 'pypi';
 
 /** One pin as the API shows it. */
@@ -61,13 +59,16 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
   private readonly hot = new HotAnswers<ResolveAnswer>(HOT_ANSWERS_LENGTH);
   /** Every computation under way, including those whose client has gone. */
   private readonly computing = new Set<Promise<unknown>>();
+  private readonly serials: ResolveRepository;
 
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(CONFIG) private readonly config: VenvfarmConfig,
-    @Inject(RESOLVE_CACHE) private readonly cache: ResolveCache,
+    private readonly db: Database,
+    private readonly config: VenvfarmConfig,
+    private readonly cache: ResolveCache,
     private readonly upstream: UpstreamClient,
-  ) {}
+  ) {
+    this.serials = new ResolveRepository(db.pool);
+  }
 
   async resolve(body: unknown, options: { noCache: boolean }): Promise<ResolveResult> {
     const started = performance.now();
@@ -124,12 +125,7 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
   /** Valid while every touched project has the serial it had (and absent ones are still absent). */
   private async stillValid(entry: CacheEntry<ResolveAnswer>): Promise<boolean> {
     const names = entry.touched.map(([name]) => name);
-    const { rows } = await this.db.pool.query<{ name: string; serial: string }>({
-      name: 'venvfarm-project-serials',
-      text: query('resolve/project-serials'),
-      values: [names, INDEX],
-    });
-    const now = new Map(rows.map((r) => [r.name, Number(r.serial)]));
+    const now = await this.serials.projectSerials(names, INDEX);
     return entry.touched.every(([name, serial]) => (now.get(name) ?? null) === serial);
   }
 

@@ -3,7 +3,7 @@
  * REPEATABLE READ transaction so the export is a consistent snapshot even while a sync writes.
  */
 import type { Pool, PoolClient } from 'pg';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 
 /** A project row. */
 export interface ExportProjectRow {

@@ -12,8 +12,8 @@
  */
 import { resolve } from 'node:path';
 import type { Pool } from 'pg';
-import { query } from '../db/sql-files';
 import { IngestWriter, WriteResult } from '../ingest/ingest-writer';
+import { IngestRepository } from '../ingest/ingest.repository';
 import { refreshRequiresPythonRanges } from '../repositories/closure.repository';
 import { mirrorStatus, MirrorStatus } from '../repositories/status.repository';
 import type { DumpFormatError } from './dump-format';
@@ -172,7 +172,7 @@ export async function importDump(pool: Pool, dir: string, options: ImportOptions
     // What readers need once the rows are in: planner statistics for the new tables, and the
     // parsed Requires-Python ranges the candidate closure prefilters with.
     const finishing = Date.now();
-    if (changedThisRun > 0 || resumedShards > 0) await pool.query(query('ingest/analyze'));
+    if (changedThisRun > 0 || resumedShards > 0) await new IngestRepository().analyze(pool);
     await refreshRequiresPythonRanges(pool);
     const finishingMs = Date.now() - finishing;
     const mirror = (await mirrorStatus(pool, indexName)).counts;

@@ -4,7 +4,7 @@
  * the same parameters, progress written in the same transaction as the rows it counts.
  */
 import type { Pool, PoolClient } from 'pg';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 import type { JobKind } from '../repositories/job.repository';
 
 const LOCK_POLL_MS = 250;

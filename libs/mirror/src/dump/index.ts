@@ -4,4 +4,3 @@ export * from './dump-reader';
 export * from './dump-import';
 export * from './dump-export';
 export * from './dump-job.repository';
-export * from './dump-terminal';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { createTestDatabase } from '../testing/test-database';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import { MIRROR_ENTITIES, ProjectEntity, ReleaseEntity } from './mirror.entities';
 
 describe('TypeORM entities mirror the migrations', () => {

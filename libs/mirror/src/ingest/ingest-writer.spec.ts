@@ -1,5 +1,5 @@
 import { keyRangesOf, SpecifierSet, Version, keyToHex } from '@venvfarm/pep440';
-import { createTestDatabase } from '../testing/test-database';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import { IngestWriter, writeProjects } from './ingest-writer';
 import type { FileRecord, ProjectRecord } from './records';
 

@@ -100,11 +100,7 @@ export class IngestWriter {
     try {
       await this.repository.ensureStaging(client);
       if (this.options.trustReferences === true) this.skipTriggers ??= await this.repository.canSkipTriggers(client);
-      // One round trip: the merges sort a batch by source order, in memory with this work_mem.
-      let begin = "BEGIN; SET LOCAL work_mem = '64MB'";
-      if (this.skipTriggers === true) begin += '; SET LOCAL session_replication_role = replica';
-      if (this.options.synchronousCommit === false) begin += '; SET LOCAL synchronous_commit = off';
-      await client.query(begin);
+      await this.repository.begin(client, { skipTriggers: this.skipTriggers === true, synchronousCommit: this.options.synchronousCommit !== false });
       const requirementIds = await this.stageRequirements(client, batch);
       const metadataIds = await this.stageMetadata(client, batch, requirementIds);
       const metadataOf = await this.metadataResolver(client, batch, metadataIds);
@@ -125,7 +121,7 @@ export class IngestWriter {
       const files = await this.repository.mergeFiles(client);
 
       await options.inTransaction?.(client);
-      await client.query('COMMIT');
+      await this.repository.commit(client);
       for (const [text, id] of requirementIds) this.requirementIds.set(text, id);
       for (const [digest, id] of metadataIds) this.metadataIds.set(digest, id);
       return {
@@ -138,7 +134,7 @@ export class IngestWriter {
       };
     } catch (error) {
       failure = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
+      await this.repository.rollback(client).catch(() => undefined);
       throw error;
     } finally {
       // A client whose transaction failed mid-COPY may be in an unknown state: drop it.

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 
 /** Tables the writer stages rows in. */
 export type StageTable = 'requirements' | 'metadata' | 'projects' | 'releases' | 'files';
@@ -23,6 +23,28 @@ const staged = new WeakSet<PoolClient>();
 /** Set-based writes of projects, releases, files, metadata and requirements. */
 export class IngestRepository {
   /** Creates the staging tables once per connection (outside any transaction, so a rollback cannot undo them). */
+  /** Opens the batch's transaction with the session settings a bulk merge wants. */
+  async begin(client: PoolClient, settings: { skipTriggers: boolean; synchronousCommit: boolean }): Promise<void> {
+    // One round trip: the merges sort a batch by source order, in memory with this work_mem.
+    let begin = "BEGIN; SET LOCAL work_mem = '64MB'";
+    if (settings.skipTriggers) begin += '; SET LOCAL session_replication_role = replica';
+    if (!settings.synchronousCommit) begin += '; SET LOCAL synchronous_commit = off';
+    await client.query(begin);
+  }
+
+  async commit(client: PoolClient): Promise<void> {
+    await client.query('COMMIT');
+  }
+
+  async rollback(client: PoolClient): Promise<void> {
+    await client.query('ROLLBACK');
+  }
+
+  /** Planner statistics for the mirror's tables after a bulk load. */
+  async analyze(client: Pick<PoolClient, 'query'>): Promise<void> {
+    await client.query(query('ingest/analyze'));
+  }
+
   async ensureStaging(client: PoolClient): Promise<void> {
     if (staged.has(client)) return;
     await client.query(query('ingest/create-staging'));

@@ -1,5 +1,5 @@
 import { JobRepository } from '../repositories/job.repository';
-import { createTestDatabase } from '../testing/test-database';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import { JobRunner } from './job-runner';
 
 describe('JobRunner on a real database', () => {

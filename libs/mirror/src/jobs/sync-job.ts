@@ -7,8 +7,8 @@ import type { Pool } from 'pg';
 import type { MirrorJob } from '../repositories/job.repository';
 import { parseAllowList, ReleaseFilter } from '../sync/allow-list';
 import { syncMirror } from '../sync/mirror-sync';
-import { formatRetry } from '../upstream/http-fetcher';
-import { UpstreamClient } from '../upstream/upstream-client';
+import { formatRetry } from '@venvfarm/upstream';
+import { UpstreamClient } from '@venvfarm/upstream';
 import type { JobHandler } from './job-runner';
 
 /** The params of a queued sync job, as the API validated them. */

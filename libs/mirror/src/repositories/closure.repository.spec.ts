@@ -1,8 +1,8 @@
 import { SpecifierSet, Version } from '@venvfarm/pep440';
 import { parseTarget } from '@venvfarm/pep508';
-import { createTestDatabase } from '../testing/test-database';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import { candidateClosure, InvalidClosureOptionError, refreshRequiresPythonRanges, type CandidateClosure } from './closure.repository';
-import { loadFixture, spec, type Fixture } from './mirror-fixture.testing';
+import { loadFixture, spec, type Fixture } from '../testing';
 
 const target = parseTarget({ python: '3.11', platform: 'x86_64-manylinux_2_28' });
 

@@ -14,7 +14,7 @@ import { InputError, keyInRanges, keyRangesOf, SpecifierSet, type KeyRange } fro
 import { normalizeName, type Target } from '@venvfarm/pep508';
 import { TagPriority } from '@venvfarm/wheel';
 import type { Pool } from 'pg';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 
 /** A root requirement: a project, the versions asked for, the extras asked for. */
 export interface ClosureRoot {

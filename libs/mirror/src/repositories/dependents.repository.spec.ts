@@ -1,6 +1,6 @@
-import { createTestDatabase } from '../testing/test-database';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import { dependents, InvalidDependentsOptionError, type Dependents } from './dependents.repository';
-import { loadFixture, type Fixture } from './mirror-fixture.testing';
+import { loadFixture, type Fixture } from '../testing';
 
 const fixture: Fixture = {
   django: { '3.2': {}, '4.1': {}, '4.2': {}, '5.0': { deps: ['app-c'] } },

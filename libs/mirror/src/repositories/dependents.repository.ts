@@ -10,7 +10,7 @@
 import { InputError, keyRangesOf, SpecifierSet } from '@venvfarm/pep440';
 import { normalizeName } from '@venvfarm/pep508';
 import type { Pool } from 'pg';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 import { flattenKeyRanges } from './closure.repository';
 
 /** Options of {@link dependents}. */

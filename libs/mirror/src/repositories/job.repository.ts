@@ -4,7 +4,7 @@
  * Identical queued or running jobs are not duplicated.
  */
 import type { Pool } from 'pg';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 
 /** What kinds of job there are. */
 export type JobKind = 'sync' | 'import' | 'export';

@@ -4,7 +4,7 @@
  * metadata (wheels first), which is what an installer reads.
  */
 import type { Pool } from 'pg';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 
 /** A file of a release. */
 export interface ProjectFileView {

@@ -1,6 +1,6 @@
 /** The mirror's state for `GET /v1/mirror/status` and `venvfarm mirror status`. */
 import type { Pool } from 'pg';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 
 /** Serial, sizes, and freshness of one index's mirror. */
 export interface MirrorStatus {

@@ -6,8 +6,8 @@
  */
 import type { Pool } from 'pg';
 import { writeProjects } from '../ingest/ingest-writer';
-import type { UpstreamClient } from '../upstream/upstream-client';
-import { normalizeProjectName } from '../upstream/simple-page';
+import type { UpstreamClient } from '@venvfarm/upstream';
+import { normalizeProjectName } from '@venvfarm/upstream';
 import { fetchProject, Limiter, SyncFailure } from './project-fetcher';
 import { SyncRepository } from './sync.repository';
 

@@ -4,5 +4,4 @@ export * from './mirror-sync';
 export * from './project-fetcher';
 export * from './project-record';
 export * from './sync-plan';
-export * from './sync-terminal';
 export * from './sync.repository';

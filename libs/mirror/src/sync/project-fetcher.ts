@@ -6,10 +6,10 @@
  * (HTTP, hash mismatch, unparsable) is reported and its file kept with unknown metadata, and
  * the project's serial is then committed as it was before, so the next sync tries it again.
  */
-import type { CoreMetadata } from '../upstream/core-metadata';
-import type { SimpleFile, SimpleProjectPage } from '../upstream/simple-page';
-import type { UpstreamClient } from '../upstream/upstream-client';
-import { UpstreamError } from '../upstream/upstream-errors';
+import type { CoreMetadata } from '@venvfarm/upstream';
+import type { SimpleFile, SimpleProjectPage } from '@venvfarm/upstream';
+import type { UpstreamClient } from '@venvfarm/upstream';
+import { UpstreamError } from '@venvfarm/upstream';
 import { BuiltRecord, buildProjectRecord, FileMetadata, PublishedVersions, versionCandidates } from './project-record';
 import type { SyncRepository } from './sync.repository';
 

@@ -11,7 +11,7 @@
 import { keyToHex, Version } from '@venvfarm/pep440';
 import { sdistFormatOf } from '@venvfarm/wheel';
 import type { FileRecord, ProjectRecord, ReleaseRecord } from '../ingest/records';
-import { normalizeProjectName, SimpleFile, SimpleProjectPage } from '../upstream/simple-page';
+import { normalizeProjectName, SimpleFile, SimpleProjectPage } from '@venvfarm/upstream';
 
 /** What the mirror knows of a file's core metadata. */
 export interface FileMetadata {

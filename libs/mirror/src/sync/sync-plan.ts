@@ -14,8 +14,8 @@
  * committed. The target serial is read before any page, so pages can only be newer than it.
  */
 import type { ReleaseFilter } from './allow-list';
-import type { UpstreamClient } from '../upstream/upstream-client';
-import { normalizeProjectName } from '../upstream/simple-page';
+import type { UpstreamClient } from '@venvfarm/upstream';
+import { normalizeProjectName } from '@venvfarm/upstream';
 
 /** One project to fetch. */
 export interface PlannedProject {

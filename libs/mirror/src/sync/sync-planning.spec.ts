@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseJsonProjectPage } from '../upstream/simple-json';
-import { parseHtmlProjectPage } from '../upstream/simple-html';
-import type { SimpleFile } from '../upstream/simple-page';
+import { parseJsonProjectPage } from '@venvfarm/upstream';
+import { parseHtmlProjectPage } from '@venvfarm/upstream';
+import type { SimpleFile } from '@venvfarm/upstream';
 import { parseAllowList, ReleaseFilter } from './allow-list';
 import { buildProjectRecord, PublishedVersions, versionCandidates, versionInFilename } from './project-record';
 
-const fixture = (name: string) => readFileSync(join(__dirname, '..', 'upstream', 'fixtures', name), 'utf8');
+// The upstream client's recorded pages (libs/upstream/src/fixtures) are the input of planning too.
+const fixture = (name: string) => readFileSync(join(__dirname, '../../../upstream/src/fixtures', name), 'utf8');
 
 describe('allow-list (requirements.txt syntax)', () => {
   const list = parseAllowList(

@@ -4,7 +4,7 @@
  * metadata already known by PEP 658 hash, and the job row of a CLI-run sync.
  */
 import type { Pool } from 'pg';
-import { query } from '../db/sql-files';
+import { query } from '@venvfarm/db';
 import type { FileMetadata } from './project-record';
 
 /** The index row a sync writes into. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase } from '../testing/test-database';
+import { createTestDatabase } from './testing';
 import { openDatabase } from './database';
 import { migrate } from './migrate';
 import { sqlDir } from './sql-files';

@@ -4,7 +4,7 @@
  * compares the touched projects' serials), so the stores only keep and replace.
  */
 import { Redis } from 'ioredis';
-import { query } from '@venvfarm/mirror';
+import { query } from '@venvfarm/db';
 import type { Pool } from 'pg';
 
 /** A cached answer with the serials it was computed from. */
@@ -14,11 +14,12 @@ export interface CacheEntry<A> {
   readonly touched: readonly [string, number | null][];
 }
 
-export interface ResolveCache {
-  readonly kind: 'redis' | 'postgresql';
-  get<A>(key: string): Promise<CacheEntry<A> | null>;
-  set<A>(key: string, entry: CacheEntry<A>): Promise<void>;
-  close(): Promise<void>;
+/** The store of resolutions; also the NestJS injection token of the process's one cache. */
+export abstract class ResolveCache {
+  abstract readonly kind: 'redis' | 'postgresql';
+  abstract get<A>(key: string): Promise<CacheEntry<A> | null>;
+  abstract set<A>(key: string, entry: CacheEntry<A>): Promise<void>;
+  abstract close(): Promise<void>;
 }
 
 /** Entries nobody asked for in this long go (memory is bounded; validity is checked on read). */

@@ -7,11 +7,11 @@ import type { VenvfarmConfig } from '@venvfarm/config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
 
-/** An open, migrated database. */
-export interface Database {
-  readonly pool: Pool;
-  readonly url: string;
-  close(): Promise<void>;
+/** An open, migrated database; also the NestJS injection token of the process's one database. */
+export abstract class Database {
+  abstract readonly pool: Pool;
+  abstract readonly url: string;
+  abstract close(): Promise<void>;
 }
 
 /** Connects (starting the embedded server when no URL is configured) and migrates. */

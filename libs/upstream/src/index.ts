@@ -6,3 +6,4 @@ export * from './simple-page';
 export * from './upstream-client';
 export * from './upstream-errors';
 export * from './xml-rpc';
+export * from './upstream.module';

@@ -19,8 +19,8 @@ import type { Candidate, CandidateList, MetadataUnavailable, Provider, ReleaseMe
 import type { Target } from '@venvfarm/pep508';
 import { TagPriority } from '@venvfarm/wheel';
 import type { Pool } from 'pg';
-import { query } from '../db/sql-files';
-import { candidateClosure, CandidateClosure, ClosureMetadata, ClosureRoot } from '../repositories/closure.repository';
+import { candidateClosure, CandidateClosure, ClosureMetadata, ClosureRoot } from '@venvfarm/mirror';
+import { ReleaseMetadataRow, ResolveRepository } from './resolve.repository';
 
 /** A file of a listed release the target may install. */
 export interface ListedFile {
@@ -64,37 +64,8 @@ export interface ProviderStats {
   metadataFetches: number;
 }
 
-interface ListingRow {
-  project: string;
-  project_serial: string;
-  version: string | null;
-  yanked: boolean;
-  yanked_reason: string | null;
-  requires_python: string | null;
-  wheel: string | null;
-  sdist: boolean | null;
-}
 
-interface PinnedFileRow {
-  project: string;
-  version: string;
-  filename: string;
-  file_kind: 'wheel' | 'sdist';
-  tags: string[] | null;
-  sha256: string | null;
-  url: string | null;
-  file_yanked: boolean;
-}
 
-interface MetadataRow {
-  version: string;
-  filename: string;
-  file_kind: string;
-  tags: string[] | null;
-  requires_python: string | null;
-  provides_extras: string[];
-  requirements: string[];
-}
 
 /** Neighbours fetched with a release whose metadata the closure lacked. */
 const METADATA_BATCH = 16;
@@ -124,6 +95,7 @@ export class MirrorProvider implements Provider {
   private pendingBatch: Promise<Map<string, ListedRelease[]>> | null = null;
   private readonly indexName: string;
   private readonly priority: TagPriority;
+  private readonly repository: ResolveRepository;
 
   constructor(
     private readonly pool: Pool,
@@ -131,6 +103,7 @@ export class MirrorProvider implements Provider {
   ) {
     this.indexName = options.indexName ?? 'pypi';
     this.priority = TagPriority.forTarget(options.target);
+    this.repository = new ResolveRepository(pool);
   }
 
   /** Runs the closure for the roots; its projects are listed together on first use. */
@@ -201,11 +174,7 @@ export class MirrorProvider implements Provider {
   private async runListing(names: string[]): Promise<Map<string, ListedRelease[]>> {
     this.stats.listingQueries++;
     const started = performance.now();
-    const { rows } = await this.pool.query<ListingRow>({
-      name: 'venvfarm-list-releases',
-      text: query('resolve/list-releases'),
-      values: [names, this.indexName, this.priority.tags, this.options.excludeNewer ?? null],
-    });
+    const rows = await this.repository.listReleases(names, this.indexName, this.priority.tags, this.options.excludeNewer ?? null);
     this.stats.listingMs += performance.now() - started;
     const byProject = new Map<string, ListedRelease[]>();
     for (const row of rows) {
@@ -231,11 +200,13 @@ export class MirrorProvider implements Provider {
    * wheels best first, then the sdist. One round trip for the whole set.
    */
   async pinnedFiles(pins: readonly { name: string; version: string }[]): Promise<Map<string, ListedFile[]>> {
-    const { rows } = await this.pool.query<PinnedFileRow>({
-      name: 'venvfarm-pinned-files',
-      text: query('resolve/pinned-files'),
-      values: [pins.map((p) => p.name), pins.map((p) => this.publishedVersion(p.name, p.version)), this.indexName, this.priority.tags, this.options.excludeNewer ?? null],
-    });
+    const rows = await this.repository.pinnedFiles(
+      pins.map((p) => p.name),
+      pins.map((p) => this.publishedVersion(p.name, p.version)),
+      this.indexName,
+      this.priority.tags,
+      this.options.excludeNewer ?? null,
+    );
     const ranked = new Map<string, { rank: number; file: ListedFile }[]>();
     for (const row of rows) {
       const rank = this.fileRank(row.file_kind, row.tags);
@@ -298,12 +269,8 @@ export class MirrorProvider implements Provider {
   private async runMetadata(name: string, versions: readonly string[]): Promise<void> {
     this.stats.metadataQueries++;
     const published = new Map(versions.map((v) => [this.publishedVersion(name, v), v]));
-    const { rows } = await this.pool.query<MetadataRow>({
-      name: 'venvfarm-release-metadata',
-      text: query('resolve/release-metadata'),
-      values: [name, [...published.keys()], this.indexName],
-    });
-    const best = new Map<string, { rank: number; row: MetadataRow }>();
+    const rows = await this.repository.releaseMetadata(name, [...published.keys()], this.indexName);
+    const best = new Map<string, { rank: number; row: ReleaseMetadataRow }>();
     for (const row of rows) {
       const rank = this.fileRank(row.file_kind, row.tags);
       const version = published.get(row.version) ?? row.version;

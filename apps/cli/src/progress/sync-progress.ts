@@ -4,9 +4,9 @@
  * skipped pages are printed as lines above the bar, so they stay in the scrollback.
  */
 import { SingleBar } from 'cli-progress';
-import { formatRetry, RetryEvent } from '../upstream/http-fetcher';
-import type { SyncSummary, SyncProgress } from './mirror-sync';
-import type { SyncFailure } from './project-fetcher';
+import { formatRetry, RetryEvent } from '@venvfarm/upstream';
+import type { SyncSummary, SyncProgress } from '@venvfarm/mirror';
+import type { SyncFailure } from '@venvfarm/mirror';
 
 const counters = (p: Readonly<SyncProgress>) =>
   `${p.releases} releases, ${p.files} files, ${p.metadataFetched} metadata fetched (${p.metadataReused} reused), ${p.requests} requests, ${p.retries} retries, ${p.failed} failed`;

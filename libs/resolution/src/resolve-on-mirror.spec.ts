@@ -1,9 +1,9 @@
 import { parseRequirement, parseTarget } from '@venvfarm/pep508';
 import { InMemoryIndex, InMemoryProvider, resolve, SolveTimeoutError, UnsatisfiableError } from '@venvfarm/resolver';
 import fc from 'fast-check';
-import { refreshRequiresPythonRanges } from '../repositories/closure.repository';
-import { Fixture, loadFixture } from '../repositories/mirror-fixture.testing';
-import { createTestDatabase } from '../testing/test-database';
+import { refreshRequiresPythonRanges } from '@venvfarm/mirror';
+import { Fixture, loadFixture } from '@venvfarm/mirror/testing';
+import { createTestDatabase } from '@venvfarm/db/testing';
 import { ProjectNotFoundError, resolveOnMirror, ROOT_LABEL } from './resolve-on-mirror';
 
 const target = parseTarget({ python: '3.11', platform: 'x86_64-manylinux_2_28' });

@@ -4,9 +4,9 @@
  * line at the end.
  */
 import { SingleBar } from 'cli-progress';
-import type { DumpExportProgress, DumpExportSummary } from './dump-export';
-import type { DumpFormatError } from './dump-format';
-import type { ImportProgress, ImportSummary, TableCounts } from './dump-import';
+import type { DumpExportProgress, DumpExportSummary } from '@venvfarm/mirror';
+import type { DumpFormatError } from '@venvfarm/mirror';
+import type { ImportProgress, ImportSummary, TableCounts } from '@venvfarm/mirror';
 
 const rate = (n: number, ms: number) => Math.round((n * 1000) / Math.max(ms, 1));
 const rates = (c: TableCounts, ms: number) => `${rate(c.projects, ms)} projects/s, ${rate(c.releases, ms)} releases/s, ${rate(c.files, ms)} files/s`;

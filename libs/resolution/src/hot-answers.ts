@@ -5,7 +5,7 @@
  * touched serials on every hit), so an entry here is never served stale. Bounded by the total
  * length of the JSON bodies; the least recently used entries go first.
  */
-import type { CacheEntry } from './resolve-cache';
+import type { CacheEntry } from './resolve-cache.repository';
 
 /** A cached answer with its JSON body (without `cached` and `timings`, which vary per reply). */
 export interface HotAnswer<A> extends CacheEntry<A> {

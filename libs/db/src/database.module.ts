@@ -1,0 +1,21 @@
+import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { VenvfarmConfig } from '@venvfarm/config';
+import { Database, openDatabase } from './database';
+
+/**
+ * The process's one database (DATABASE_URL, else embedded in the data directory), migrated
+ * before the app answers, closed last on shutdown (after every `beforeApplicationShutdown`, so
+ * jobs and requests under way finish first).
+ */
+@Global()
+@Module({
+  providers: [{ provide: Database, inject: [VenvfarmConfig], useFactory: (config: VenvfarmConfig): Promise<Database> => openDatabase(config) }],
+  exports: [Database],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(private readonly db: Database) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.close();
+  }
+}
