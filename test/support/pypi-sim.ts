@@ -5,7 +5,6 @@
  * its own if the test runner dies without stopping it.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -61,11 +60,6 @@ export interface PypiSim {
   resetStats(): Promise<void>;
   /** SIGTERM, then wait for the exit. */
   stop(): Promise<void>;
-}
-
-/** True when the simulator and the data set are where the tests expect them. */
-export function pypiSimAvailable(): boolean {
-  return existsSync(PYPI_SIM) && existsSync(PYPI_DATA);
 }
 
 /** Starts pypi-sim and resolves once it listens. */
