@@ -17,7 +17,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.ts$': swc },
+  // p-limit (and its queue) ship only as ES modules, which Jest on Node 20 cannot require: they are
+  // compiled to CommonJS like our own files. Every other package in node_modules is left as it is.
+  transform: { '^.+\\.ts$': swc, '/node_modules/(p-limit|yocto-queue)/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(p-limit|yocto-queue)/)'],
   moduleNameMapper: {
     '^@venvfarm/([^/]+)$': '<rootDir>/libs/$1/src',
     '^@venvfarm/([^/]+)/testing$': '<rootDir>/libs/$1/src/testing',

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestApp } from './support/test-app';
+import { ErrorBodySchema } from '../apps/api/src/common/error-body';
+import { adminAuth, createTestApp } from './support/test-app';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
 
 /**
@@ -35,8 +36,8 @@ describe('mirror API with an upstream', () => {
   });
 
   it('POST /v1/mirror/sync runs the sync in the server; the job reports progress and its summary', async () => {
-    const queued = await http().post('/v1/mirror/sync').send({ include: ['six', 'idna>=3'] }).expect(202);
-    expect(queued.body).toMatchObject({ kind: 'sync', params: { upstream: sim.simpleUrl, include: ['six', 'idna>=3'] } });
+    const queued = await http().post('/v1/mirror/sync').set(adminAuth).send({ include: ['six', 'idna>=3'] }).expect(202);
+    expect(queued.body).toMatchObject({ queue: 'mirror-sync', params: { upstream: sim.simpleUrl, include: ['six', 'idna>=3'] } });
     let job = queued.body;
     for (let i = 0; i < 300 && ['queued', 'running'].includes(job.state); i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -67,7 +68,7 @@ describe('mirror API with an upstream', () => {
 
   it('answers 404 for a project neither the mirror nor the upstream has', async () => {
     const res = await http().get('/v1/projects/no-such-project-here').expect(404);
-    expect(res.body).toEqual({ error: 'not_found', detail: "no project named 'no-such-project-here' in the mirror or upstream" });
+    expect(ErrorBodySchema.parse(res.body)).toEqual({ error: 'not_found', detail: "no project named 'no-such-project-here' in the mirror or upstream" });
   });
 
   it('GET /v1/projects/{name}/dependents lists the releases that require it, in a version range', async () => {
@@ -86,19 +87,25 @@ describe('mirror API with an upstream', () => {
   });
 
   it.each([
-    [{ depth: 'two' }, 'depth must be an integer from 1 to 5'],
-    [{ limit: '100000' }, 'limit must be an integer from 1 to 10000'],
-    [{ transitive: 'yes' }, 'transitive must be true or false'],
-    [{ sort: 'name' }, 'unknown query parameter(s): sort'],
-  ])('answers 400 for dependents query %j', async (query, detail) => {
+    [{ depth: 'two' }, 'depth', 'depth: must be an integer from 1 to 5'],
+    [{ limit: '100000' }, 'limit', 'limit: must be an integer from 1 to 10000'],
+    [{ transitive: 'yes' }, 'transitive', 'transitive: Invalid option'],
+    [{ sort: 'name' }, 'sort', 'sort: not a field of this request'],
+  ])('answers 400 for dependents query %j', async (query, field, detail) => {
     const res = await http().get('/v1/projects/six/dependents').query(query).expect(400);
-    expect(res.body.detail).toContain(detail);
+    expect(ErrorBodySchema.parse(res.body)).toMatchObject({ error: 'invalid_input', field, detail: expect.stringContaining(detail) });
   });
 
-  it('answers 400 naming the position for a version range that does not parse', async () => {
+  it('answers 400 naming the parameter and the position for a version range that does not parse', async () => {
     const res = await http().get('/v1/projects/six/dependents').query({ range: '>=1,<<2' }).expect(400);
-    expect(res.body).toMatchObject({ error: 'invalid_input', input: '>=1,<<2' });
-    expect(typeof res.body.position).toBe('number');
+    expect(ErrorBodySchema.parse(res.body)).toMatchObject({ error: 'invalid_input', field: 'range', position: 5, detail: expect.stringContaining('>=1,<<2') });
+  });
+
+  it('answers 400 naming the parameter for a name that is not PEP 508 name syntax, before asking the upstream', async () => {
+    await sim.resetStats();
+    const res = await http().get(`/v1/projects/${encodeURIComponent('six;rm -rf')}`).expect(400);
+    expect(ErrorBodySchema.parse(res.body)).toMatchObject({ error: 'invalid_input', field: 'name', position: 3 });
+    expect((await sim.stats()).requests.simple_project ?? 0).toBe(0);
   });
 
   it('answers 503 with Retry-After when a lazy fetch needs the upstream and it is down; the mirror still serves', async () => {

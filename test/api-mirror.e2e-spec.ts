@@ -2,7 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { Version } from '@venvfarm/pep440';
 import { createTestDatabase } from '@venvfarm/db/testing';
 import request from 'supertest';
-import { createTestApp } from './support/test-app';
+import { ErrorBodySchema } from '../apps/api/src/common/error-body';
+import { adminAuth, createTestApp } from './support/test-app';
 
 /** The mirror's HTTP API over a real PostgreSQL with a small hand-made project. */
 describe('mirror API', () => {
@@ -63,29 +64,38 @@ describe('mirror API', () => {
     expect(typeof res.body.last_sync).toBe('string');
   });
 
-  it('POST /v1/mirror/sync queues one job and returns the same job while it is queued', async () => {
-    const body = { upstream: 'http://127.0.0.1:9/simple/', incremental: true, include: ['django>=4'] };
-    const first = await request(app.getHttpServer()).post('/v1/mirror/sync').send(body).expect(202);
-    expect(first.body).toMatchObject({ kind: 'sync', state: 'queued', params: body });
-    const again = await request(app.getHttpServer()).post('/v1/mirror/sync').send(body).expect(202);
+  it('POST /v1/mirror/sync queues one job from the configured upstream and returns the same job while it is queued', async () => {
+    const body = { incremental: true, include: ['django>=4'] };
+    const first = await request(app.getHttpServer()).post('/v1/mirror/sync').set(adminAuth).send(body).expect(202);
+    expect(first.body).toMatchObject({ state: 'queued', params: { ...body, upstream: 'https://pypi.org/simple/' } });
+    const again = await request(app.getHttpServer()).post('/v1/mirror/sync').set(adminAuth).send(body).expect(202);
     expect(again.body.id).toBe(first.body.id);
     const job = await request(app.getHttpServer()).get(`/v1/mirror/jobs/${first.body.id}`).expect(200);
     expect(job.body.state).toBe('queued');
   });
 
   it.each([
-    [{ incremental: 'yes' }, 'incremental must be true or false'],
-    [{ include: ['django>=4', 'not a requirement ^'] }, 'include[1] is not a requirement'],
-    [{ upstream: 'nope' }, 'upstream must be a URL'],
-    [{ surprise: 1 }, 'unknown field(s): surprise'],
-  ])('rejects a bad sync body %j with 400 naming the problem', async (body, detail) => {
-    const res = await request(app.getHttpServer()).post('/v1/mirror/sync').send(body).expect(400);
-    expect(res.body.error).toBe('bad_request');
-    expect(res.body.detail).toContain(detail);
+    [{ incremental: 'yes' }, 'incremental', 'incremental: Invalid input: expected boolean'],
+    [{ include: ['django>=4', 'not a requirement ^'] }, 'include[1]', 'include[1]: Expected'],
+    [{ upstream: 'http://127.0.0.1:9/simple/' }, 'upstream', 'a request cannot choose one'],
+    [{ surprise: 1 }, 'surprise', 'surprise: not a field of this request'],
+  ])('rejects a bad sync body %j with 400 naming the field', async (body, field, detail) => {
+    const res = await request(app.getHttpServer()).post('/v1/mirror/sync').set(adminAuth).send(body).expect(400);
+    expect(ErrorBodySchema.parse(res.body)).toMatchObject({ error: 'invalid_input', field, detail: expect.stringContaining(detail) });
   });
 
-  it('answers 404 for an unknown job and 400 for a malformed id', async () => {
-    await request(app.getHttpServer()).get('/v1/mirror/jobs/999999').expect(404);
-    await request(app.getHttpServer()).get('/v1/mirror/jobs/abc').expect(400);
+  it('refuses a sync without the admin token (401) or with another (403)', async () => {
+    const none = await request(app.getHttpServer()).post('/v1/mirror/sync').send({}).expect(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer /);
+    expect(ErrorBodySchema.parse(none.body).error).toBe('unauthorized');
+    const wrong = await request(app.getHttpServer()).post('/v1/mirror/sync').set('Authorization', 'Bearer not-the-admin-token-at-all').send({}).expect(403);
+    expect(ErrorBodySchema.parse(wrong.body).error).toBe('forbidden');
+  });
+
+  it('answers 404 for an unknown job and 400 naming the parameter for a malformed id', async () => {
+    const missing = await request(app.getHttpServer()).get('/v1/mirror/jobs/999999').expect(404);
+    expect(ErrorBodySchema.parse(missing.body).error).toBe('not_found');
+    const malformed = await request(app.getHttpServer()).get('/v1/mirror/jobs/abc').expect(400);
+    expect(ErrorBodySchema.parse(malformed.body)).toMatchObject({ error: 'invalid_input', field: 'id' });
   });
 });

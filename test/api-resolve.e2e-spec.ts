@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import type { VenvfarmConfig } from '@venvfarm/config';
 import { createTestDatabase } from '@venvfarm/db/testing';
+import { ProjectChanges } from '@venvfarm/resolution';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import request from 'supertest';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
-import { createTestApp } from './support/test-app';
+import { ErrorBodySchema } from '../apps/api/src/common/error-body';
+import { adminAuth, createTestApp } from './support/test-app';
 
 /**
  * `POST /v1/resolve` over HTTP against a mirror synced from pypi-sim (real data): answers,
@@ -32,7 +34,7 @@ describe('POST /v1/resolve', () => {
     createTestApp({ databaseUrl: db.url, upstream: sim.simpleUrl, ...overrides }, beforeInit);
 
   async function syncAndWait(body: object): Promise<Record<string, unknown>> {
-    const queued = await http().post('/v1/mirror/sync').send(body).expect(202);
+    const queued = await http().post('/v1/mirror/sync').set(adminAuth).send(body).expect(202);
     let job = queued.body;
     for (let i = 0; i < 900 && ['queued', 'running'].includes(job.state); i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -118,8 +120,8 @@ describe('POST /v1/resolve', () => {
   });
 
   it.each([
-    [{ requirements: ['django>=4,<<5'] }, { field: 'requirements[0]', input: 'django>=4,<<5', position: expect.any(Number) }],
-    [{ requirements_txt: 'requests\n\ndjango>=4,<<5\n' }, { field: 'requirements_txt', line: 3, input: 'django>=4,<<5' }],
+    [{ requirements: ['django>=4,<<5'] }, { field: 'requirements[0]', position: 10, detail: expect.stringContaining('django>=4,<<5') }],
+    [{ requirements_txt: 'requests\n\ndjango>=4,<<5\n' }, { field: 'requirements_txt', line: 3, position: 10, detail: expect.stringContaining('django>=4,<<5') }],
     [{ requirements_txt: '-r other.txt' }, { field: 'requirements_txt', line: 1 }],
     [{ requirements: [] }, { field: 'requirements' }],
     [{ requirements: 'django' }, { field: 'requirements' }],
@@ -130,26 +132,29 @@ describe('POST /v1/resolve', () => {
     [{ requirements: ['django'], format: 'xml' }, { field: 'format' }],
     [{ requirements: ['django'], colour: 'blue' }, { field: 'colour' }],
     [{ requirements: ['pkg @ https://127.0.0.1/pkg.whl'] }, { field: 'requirements[0]' }],
+    [{ requirements: ['django'], only_binary: ['ok', 'not ok'] }, { field: 'only_binary[1]', position: 3 }],
+    [{ requirements: Array(1001).fill('django') }, { field: 'requirements' }],
   ])('answers 400 naming the field for %j', async (body, expected) => {
     const res = await resolve(body).expect(400);
-    expect(res.body).toMatchObject({ error: 'invalid_input', detail: expect.any(String), ...expected });
+    expect(ErrorBodySchema.parse(res.body)).toMatchObject({ error: 'invalid_input', detail: expect.any(String), ...expected });
   });
 
   it('answers 400 for a body that is not JSON and 413 for one that is too large', async () => {
-    await http().post('/v1/resolve').set('Content-Type', 'application/json').send('{"requirements": [').expect(400);
+    const broken = await http().post('/v1/resolve').set('Content-Type', 'application/json').send('{"requirements": [').expect(400);
+    expect(ErrorBodySchema.parse(broken.body).error).toBe('invalid_json');
     const huge = { requirements: Array.from({ length: 20_000 }, (_, i) => `project-number-${i}>=1.0`) };
     const res = await resolve(huge).expect(413);
-    expect(res.body.error).toBe('payload_too_large');
+    expect(ErrorBodySchema.parse(res.body).error).toBe('payload_too_large');
   });
 
   it('answers 404 naming a project no index has', async () => {
     const res = await resolve({ requirements: ['django', 'no-such-project-anywhere'] }).expect(404);
-    expect(res.body).toEqual({ error: 'not_found', detail: "no index has a project named 'no-such-project-anywhere'", projects: ['no-such-project-anywhere'] });
+    expect(ErrorBodySchema.parse(res.body)).toEqual({ error: 'not_found', detail: "no index has a project named 'no-such-project-anywhere'" });
   });
 
   it('answers 422 unsatisfiable with the derivation in sentences', async () => {
     const res = await resolve({ requirements: ['requests==2.31.0', 'urllib3<1.21'] }).expect(422);
-    expect(res.body.error).toBe('unsatisfiable');
+    expect(ErrorBodySchema.parse(res.body).error).toBe('unsatisfiable');
     expect(res.body.detail).toMatch(/requests==2\.31\.0 depends on urllib3/);
     expect(res.body.detail).toMatch(/requirements are unsatisfiable|cannot be satisfied|is forbidden/i);
   });
@@ -179,11 +184,38 @@ describe('POST /v1/resolve', () => {
     expect(idnaAfter.body).toMatchObject({ cached: true, pins: idna.body.pins });
   }, 120_000);
 
+  it('checks a hot answer against the serials again after any project change, and recomputes it only if its projects changed', async () => {
+    const changes = app.get(ProjectChanges);
+    // Resolves when the server has heard of the next change (waits on the event, not a clock).
+    const changed = () =>
+      new Promise<void>((done) => {
+        const stop = changes.onChange(() => {
+          stop();
+          done();
+        });
+      });
+    const first = await resolve({ requirements: ['certifi'] }).expect(200);
+    expect((await resolve({ requirements: ['certifi'] }).expect(200)).body.cached).toBe(true);
+
+    // A project the answer did not touch: checked again, still valid, still a hit.
+    let notified = changed();
+    await db.pool.query(`UPDATE projects SET serial = serial + 1 WHERE name = 'click'`);
+    await notified;
+    expect((await resolve({ requirements: ['certifi'] }).expect(200)).body).toMatchObject({ cached: true, pins: first.body.pins });
+
+    // The answer's own project: the next request is computed again, then cached again.
+    notified = changed();
+    await db.pool.query(`UPDATE projects SET serial = serial + 1 WHERE name = 'certifi'`);
+    await notified;
+    expect((await resolve({ requirements: ['certifi'] }).expect(200)).body).toMatchObject({ cached: false, pins: first.body.pins });
+    expect((await resolve({ requirements: ['certifi'] }).expect(200)).body.cached).toBe(true);
+  });
+
   it('answers 503 with Retry-After when an unknown project needs the upstream and it is down', async () => {
     await sim.stop();
     const res = await resolve({ requirements: ['some-project-never-mirrored'] }).expect(503);
     expect(res.headers['retry-after']).toBe('30');
-    expect(res.body.error).toBe('upstream_unavailable');
+    expect(ErrorBodySchema.parse(res.body).error).toBe('upstream_unavailable');
     await resolve({ requirements: ['idna'] }).expect(200);
   }, 60_000);
 

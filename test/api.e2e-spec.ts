@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -15,6 +15,7 @@ describe('venvfarm serve (built CLI)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'venvfarm-serve-'));
     const env = { ...process.env };
     delete env.DATABASE_URL;
+    delete env.VENVFARM_ADMIN_TOKEN;
     const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
@@ -45,16 +46,27 @@ describe('venvfarm serve (built CLI)', () => {
       const tooBig = await fetch(`${url}/v1/mirror/sync`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ include: Array(20000).fill('django>=4') }),
+        body: JSON.stringify({ include: Array(30000).fill('django>=4') }),
       });
       expect(tooBig.status).toBe(413);
       expect(await tooBig.json()).toMatchObject({ error: 'payload_too_large' });
       const broken = await fetch(`${url}/v1/mirror/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"incremental": tru' });
       expect(broken.status).toBe(400);
+      // No VENVFARM_ADMIN_TOKEN: the server made one in the data dir, said where (not what), and wants it.
+      const tokenFile = join(dataDir, 'admin-token');
+      expect(out).toContain(`venvfarm admin token created in ${tokenFile}`);
+      expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+      expect(out).not.toContain(readFileSync(tokenFile, 'utf8').trim());
+      const anonymous = await fetch(`${url}/v1/mirror/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(anonymous.status).toBe(401);
       // The built bundle serves its OpenAPI description and Swagger UI.
       const docs = await fetch(`${url}/docs-json`);
       expect(Object.keys(((await docs.json()) as { paths: object }).paths)).toContain('/v1/resolve');
       expect((await fetch(`${url}/docs`)).status).toBe(200);
+      // SIGTERM stops it cleanly: exit status 0.
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
     } finally {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');

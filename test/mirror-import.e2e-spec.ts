@@ -118,7 +118,7 @@ describe('venvfarm mirror import / export', () => {
     expect(summary).toContain(`imported ${expected.projects} projects, ${expected.versions} releases, ${expected.files} files from ${SHARDS.length} shards`);
     expect(summary).toContain('(equal)');
     expect(await counts(db)).toEqual(expected);
-    const job = (await db.pool.query("SELECT state, progress FROM mirror_jobs WHERE kind = 'import'")).rows;
+    const job = (await db.pool.query("SELECT state, progress FROM mirror_runs WHERE kind = 'import'")).rows;
     expect(job).toHaveLength(1);
     expect(job[0].state).toBe('done');
     expect(job[0].progress.shards_done).toHaveLength(SHARDS.length);
@@ -143,12 +143,12 @@ describe('venvfarm mirror import / export', () => {
     let done = 0;
     for (let i = 0; i < 2000 && done < 2; i++) {
       await new Promise((r) => setTimeout(r, 10));
-      const { rows } = await db.pool.query("SELECT jsonb_array_length(progress -> 'shards_done') AS n FROM mirror_jobs WHERE kind = 'import'");
+      const { rows } = await db.pool.query("SELECT jsonb_array_length(progress -> 'shards_done') AS n FROM mirror_runs WHERE kind = 'import'");
       done = rows[0]?.n ?? 0;
     }
     child.kill('SIGKILL');
     await exited;
-    const job = (await db.pool.query("SELECT state, jsonb_array_length(progress -> 'shards_done') AS n FROM mirror_jobs WHERE kind = 'import'")).rows[0];
+    const job = (await db.pool.query("SELECT state, jsonb_array_length(progress -> 'shards_done') AS n FROM mirror_runs WHERE kind = 'import'")).rows[0];
     expect(job.state).toBe('running'); // killed, not finished
     expect(job.n).toBeGreaterThanOrEqual(2);
     expect(job.n).toBeLessThan(SHARDS.length);
@@ -158,7 +158,7 @@ describe('venvfarm mirror import / export', () => {
     expect(out).toContain(`resumed after ${job.n} committed shards`);
     expect(out).toContain(`imported ${expected.projects} projects, ${expected.versions} releases, ${expected.files} files`);
     expect(await counts(db)).toEqual(expected);
-    expect((await db.pool.query("SELECT state FROM mirror_jobs WHERE kind = 'import'")).rows).toEqual([{ state: 'done' }]);
+    expect((await db.pool.query("SELECT state FROM mirror_runs WHERE kind = 'import'")).rows).toEqual([{ state: 'done' }]);
 
     // Same content as the uninterrupted import, not just the same counts.
     const [a, b] = [join(work, 'after-kill-reference'), join(work, 'after-kill')];

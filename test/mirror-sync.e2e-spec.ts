@@ -350,14 +350,10 @@ describe('mirror sync under faults', () => {
       const partial = await totals(killed.pool);
       expect(partial.projects).toBeLessThan(20);
       expect(await indexSerial(killed.pool)).toBe(0);
-      const job = await killed.pool.query(`SELECT state, progress FROM mirror_jobs WHERE kind = 'sync'`);
-      expect(job.rows[0]).toMatchObject({ state: 'running', progress: { planned: 20 } });
 
       const rerun = await syncMirror(killed.pool, { upstream: new UpstreamClient(sim.simpleUrl), filter: filter() });
       expect(rerun).toMatchObject({ failed: 0, serialAfter: S });
       expect(await totals(killed.pool)).toEqual(await totals(reference.pool));
-      const done = await killed.pool.query(`SELECT state, progress FROM mirror_jobs WHERE kind = 'sync' ORDER BY id DESC LIMIT 1`);
-      expect(done.rows[0]).toMatchObject({ state: 'done', progress: { phase: 'done', done: 20 } });
     } finally {
       await sim.stop();
       await killed.drop();

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpecifierSet } from '@venvfarm/pep440';
-import { parseTarget } from '@venvfarm/pep508';
+import { parseProjectName, parseTarget } from '@venvfarm/pep508';
 import { Client, Pool } from 'pg';
 import { migrate } from '@venvfarm/db';
 import { candidateClosure, IngestWriter, listShards, readShard, refreshRequiresPythonRanges } from '@venvfarm/mirror';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const all: number[] = [];
     const medians: number[] = [];
     for (const name of ROOTS) {
-      const roots = [{ name, specifier: SpecifierSet.ANY }];
+      const roots = [{ name: parseProjectName(name), specifier: SpecifierSet.ANY }];
       let result = await candidateClosure(pool, roots, target, { window });
       for (let i = 0; i < 2; i++) result = await candidateClosure(pool, roots, target, { window });
       const times: number[] = [];

@@ -61,7 +61,7 @@ export class InstallChecker {
       for (const extra of r.extras) if (!pin.extras.includes(extra)) problems.push(`${by} requires ${r.name}[${extra}], which the set does not activate`);
       return 0;
     };
-    const exact = new Set(roots.filter((r) => r.specifier.specifiers.some((c) => c.operator === '==' || c.operator === '===')).map((r) => r.name));
+    const exact = new Set<string>(roots.filter((r) => r.specifier.specifiers.some((c) => c.operator === '==' || c.operator === '===')).map((r) => r.name));
     for (const root of roots) if (root.marker === null || root.marker.evaluate(env)) satisfied(root, 'the request');
     await Promise.all(
       [...pins].map(async ([name, pin]) => {

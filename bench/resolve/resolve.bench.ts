@@ -9,13 +9,17 @@
  * warm; pip runs `install --dry-run --report` on the same set. Printed: per set, whether the pins
  * equal pip's (and the differences), whether venvfarm's answer is a valid installation (checked
  * against the upstream's JSON API, independently of the resolver), cold and warm p50, pip's wall
- * time and the ratios; then a bounded load run (autocannon, loopback) for hits and misses.
- * Figures only, no assertions.
+ * time and the ratios, beside the figures recorded in bench/README.md; then a bounded load run
+ * (autocannon, loopback) for hits and misses, and the HTTP peers (http-peers.ts): nginx and a
+ * plain Node server serving the bytes of a cached answer, measured side by side with the cached
+ * resolve and GET /health, with the ratio to nginx. Figures only, no assertions. The server's log
+ * lines go to a file (its path is printed), not through this process, which is also the client.
  *
- *   tsx bench/resolve/resolve.bench.ts [--only NAME[,NAME]] [--cold-runs 5] [--warm-runs 50] [--load-seconds 10]
+ *   tsx bench/resolve/resolve.bench.ts [--only NAME[,NAME]] [--cold-runs 5] [--warm-runs 50] [--load-seconds 10] [--peer-seconds 10]
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
@@ -24,6 +28,7 @@ import { syncMirror } from '@venvfarm/mirror';
 import { UpstreamClient } from '@venvfarm/upstream';
 import { parseRequirementsTxt, parseTarget } from '@venvfarm/pep508';
 import { POPULAR_TXT, REPO_ROOT, SHARED_DIR, startPypiSim } from '../../test/support/pypi-sim';
+import { formatPeerReport, measureHttpPeers } from './http-peers';
 import { InstallChecker } from './install-check';
 import { pinKey, runPip } from './pip-reference';
 
@@ -56,19 +61,43 @@ async function ensureDatabase(): Promise<string> {
   return `postgres://postgres@127.0.0.1:5432/${DB}`;
 }
 
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'venvfarm.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((done, fail) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /venvfarm listening on (\S+)/.exec(out);
-      if (m) done(m[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
-  });
-  return { url, child };
+/**
+ * Starts `venvfarm serve` with its output (the ready line, then a JSON log line per request) in
+ * a file, so that the load runs below do not also make this process read the server's logs.
+ */
+async function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess; log: string }> {
+  const log = join(mkdtempSync(join(tmpdir(), 'venvfarm-bench-server-')), 'server.log');
+  const out = openSync(log, 'w');
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'venvfarm.js'), 'serve', '--port', '0', '--host', '127.0.0.1'], { env, stdio: ['ignore', out, 'inherit'] });
+  closeSync(out);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited with ${child.exitCode ?? child.signalCode}; its output is in ${log}`);
+    const ready = /venvfarm listening on (\S+)/.exec(readFileSync(log, 'utf8'));
+    if (ready) return { url: ready[1], child, log };
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
 }
+
+/** The figures of the run recorded in bench/README.md (2026-11-21, idle machine), printed beside this run's. */
+const RECORDED = {
+  date: '2026-11-21',
+  sets: {
+    ansible: { match: true, cold: 46.1, warm: 1.4 },
+    'aws-cli': { match: true, cold: 166, warm: 1.3 },
+    'data-science': { match: true, cold: 33.8, warm: 1.2 },
+    'dev-tools': { match: true, cold: 51.2, warm: 1.4 },
+    'django-stack': { match: false, cold: 59.1, warm: 1.4 },
+    docs: { match: true, cold: 25.0, warm: 1.1 },
+    'fastapi-stack': { match: true, cold: 28.7, warm: 1.2 },
+    'flask-stack': { match: true, cold: 30.8, warm: 1.2 },
+    jupyter: { match: true, cold: 89.0, warm: 1.5 },
+    ml: { match: true, cold: 126, warm: 1.3 },
+    'seed-example': { match: true, cold: 19.6, warm: 0.9 },
+    'unsat-drf': { match: true, cold: 11.1, warm: 9.2 },
+  } as Record<string, { match: boolean; cold: number; warm: number }>,
+  hits: '4,631 req/s, p50 2 ms, p99 15 ms (16 connections)',
+  misses: '31 req/s, p50 127 ms, p99 194 ms (4 connections)',
+};
 
 interface Timed {
   status: number;
@@ -103,11 +132,12 @@ async function main(): Promise<void> {
   const coldRuns = Number(option('cold-runs', '5'));
   const warmRuns = Number(option('warm-runs', '50'));
   const loadSeconds = Number(option('load-seconds', '10'));
+  const peerSeconds = Number(option('peer-seconds', '10'));
   const sets = readdirSync(SETS_DIR).filter((f) => f.endsWith('.txt')).sort().filter((f) => only.length === 0 || only.includes(f.replace(/\.txt$/, '')));
 
   const sim = await startPypiSim({ projectsFile: POPULAR_TXT, cacheDir: '/tmp/venvfarm-bench-sim-cache', args: ['--port', String(SIM_PORT)] });
   const databaseUrl = await ensureDatabase();
-  let server: { url: string; child: ChildProcess } | null = null;
+  let server: { url: string; child: ChildProcess; log: string } | null = null;
   try {
     const db = await openDatabase({ databaseUrl, dataDir: '/tmp/unused' });
     const index = await db.pool.query<{ url: string | null; serial: string }>(`SELECT url, serial FROM indexes WHERE name = 'pypi'`);
@@ -117,7 +147,16 @@ async function main(): Promise<void> {
     await db.close();
     say(`mirror ${DB}: ${incremental ? 'incremental' : 'full'} sync from pypi-sim (popular.txt) in ${((performance.now() - syncStarted) / 1000).toFixed(1)} s, ${summary.requests} requests`);
 
-    server = await startServer({ ...process.env, DATABASE_URL: databaseUrl, VENVFARM_UPSTREAM: sim.simpleUrl, REDIS_URL: 'redis://127.0.0.1:6379', VENVFARM_JOBS: 'off' });
+    // An admin token of its own, so that the server writes no token file into the working tree.
+    server = await startServer({
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      VENVFARM_UPSTREAM: sim.simpleUrl,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      VENVFARM_JOBS: 'off',
+      VENVFARM_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+    });
+    say(`server log: ${server.log}`);
     const probe = await post(server.url, { requirements: ['idna'] }, true);
     const target = parseTarget({ python: probe.body.python!, platform: probe.body.platform! });
     say(`target: CPython ${target.pythonFull.toString()} on ${target.name} (the server's own, as pip's); cold = ${coldRuns} runs with Cache-Control: no-cache, warm = ${warmRuns} runs\n`);
@@ -170,6 +209,15 @@ async function main(): Promise<void> {
     say(`ratio pip / venvfarm: cold ${Math.round(median(rows.map((r) => r.pip)) / median(rows.map((r) => r.cold)))}x, warm ${Math.round(median(rows.map((r) => r.pip)) / median(rows.map((r) => r.warm)))}x; smallest per-set cold ratio ${Math.round(Math.min(...rows.map((r) => r.pip / r.cold)))}x`);
     for (const note of notes) say(`  note: ${note}`);
 
+    say(`\nagainst the run recorded in bench/README.md (${RECORDED.date}):\n`);
+    say('| set | pins equal pip: now / recorded | cold p50 ms: now / recorded | warm p50 ms: now / recorded |');
+    say('| --- | --- | --- | --- |');
+    for (const row of rows) {
+      const then = RECORDED.sets[row.set];
+      const yes = (m: boolean) => (m ? 'yes' : 'no');
+      say(`| ${row.set} | ${yes(row.match)} / ${then ? yes(then.match) : '-'} | ${fmt(row.cold)} / ${then ? fmt(then.cold) : '-'} | ${fmt(row.warm)} / ${then ? fmt(then.warm) : '-'} |`);
+    }
+
     if (loadSeconds > 0) {
       const body = { requirements_txt: readFileSync(join(SETS_DIR, 'django-stack.txt'), 'utf8') };
       say(`\nload (autocannon, loopback, ${loadSeconds} s each, django-stack.txt, server on this 2-core machine):`);
@@ -177,6 +225,12 @@ async function main(): Promise<void> {
         const result = await load(server.url, body, noCache, loadSeconds);
         say(`  ${label.padEnd(12)} ${result.requests.average.toFixed(0)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors (${result.connections} connections)`);
       }
+      say(`  recorded (${RECORDED.date}): cache hits ${RECORDED.hits}; cache misses ${RECORDED.misses}`);
+    }
+
+    if (peerSeconds > 0) {
+      say('');
+      for (const line of formatPeerReport(await measureHttpPeers({ venvfarmUrl: server.url, seconds: peerSeconds }))) say(line);
     }
   } finally {
     server?.child.kill('SIGTERM');

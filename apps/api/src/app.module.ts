@@ -1,16 +1,26 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '@venvfarm/config';
-import { DatabaseModule } from '@venvfarm/db';
+import { DatabaseModule, OrmModule } from '@venvfarm/db';
+import { QueueModule } from '@venvfarm/queue';
 import { UpstreamModule } from '@venvfarm/upstream';
+import { AuthModule } from './auth/auth.module';
 import { DomainErrorFilter } from './common/domain-error.filter';
+import { UndeclaredQueryGuard } from './common/undeclared-query.guard';
+import { EdgeValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { MirrorModule } from './mirror/mirror.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ResolveModule } from './resolve/resolve.module';
 
 @Module({
-  imports: [ConfigModule.forRoot(), DatabaseModule, UpstreamModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule],
-  providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+  imports: [ConfigModule.forRoot(), ObservabilityModule, DatabaseModule, OrmModule, QueueModule.forRoot({ work: 'config' }), UpstreamModule, AuthModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule],
+  providers: [
+    { provide: APP_FILTER, useClass: DomainErrorFilter },
+    { provide: APP_PIPE, useClass: EdgeValidationPipe },
+    // After AuthModule's guard (global guards run in the order their modules are initialized).
+    { provide: APP_GUARD, useClass: UndeclaredQueryGuard },
+  ],
 })
 export class AppModule {}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { authorizationHeader } from './server-auth';
 
 interface ResolveCommandOptions {
   requirement: string;
@@ -51,7 +52,7 @@ export function resolveCommand(): Command {
       };
       const response = await fetch(new URL('/v1/resolve', options.server), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...(options.cache === false ? { 'Cache-Control': 'no-cache' } : {}) },
+        headers: { 'Content-Type': 'application/json', ...authorizationHeader('read'), ...(options.cache === false ? { 'Cache-Control': 'no-cache' } : {}) },
         body: JSON.stringify(body),
       });
       const text = await response.text();

@@ -34,7 +34,15 @@ export function serveCommand(): Command {
           ...(options.upstream ? { VENVFARM_UPSTREAM: options.upstream } : {}),
         },
       });
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-      child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+      let stopping: NodeJS.Signals | null = null;
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.on(signal, () => {
+          stopping = signal;
+          child.kill(signal);
+        });
+      }
+      // Nest re-raises the signal after a clean shutdown: ending by the signal we passed on is
+      // success; any other signal (the server was killed) is a failure.
+      child.on('exit', (code, signal) => process.exit(code ?? (signal !== null && signal === stopping ? 0 : 1)));
     });
 }

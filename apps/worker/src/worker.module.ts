@@ -1,27 +1,14 @@
-import { Logger, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigModule } from '@venvfarm/config';
-import { Database, DatabaseModule } from '@venvfarm/db';
-import { JobRepository, JobRunner, syncJobHandler } from '@venvfarm/mirror';
+import { DatabaseModule } from '@venvfarm/db';
+import { MirrorJobsModule } from '@venvfarm/mirror';
+import { QueueModule } from '@venvfarm/queue';
 
 /**
- * The worker process: runs queued mirror sync jobs (those `POST /v1/mirror/sync` queued) from
- * the shared `mirror_jobs` table, beside or instead of the API processes (`VENVFARM_JOBS=off`
- * there). Build processors join it with the build queue.
+ * The worker process: runs the processors of every queue (mirror syncs that `POST
+ * /v1/mirror/sync` queued; builds later), beside or instead of the API processes
+ * (`VENVFARM_JOBS=off` there). Any number of workers on any number of hosts share the queues;
+ * SIGTERM gives a running job back to the queue and exits.
  */
-@Module({ imports: [ConfigModule.forRoot(), DatabaseModule] })
-export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('worker');
-  private runner: JobRunner | null = null;
-
-  constructor(private readonly db: Database) {}
-
-  onApplicationBootstrap(): void {
-    this.runner = new JobRunner(new JobRepository(this.db.pool), 'sync', syncJobHandler({ pool: this.db.pool, log: (line) => this.logger.warn(line) }));
-    this.runner.start();
-    this.logger.log('venvfarm worker started: running queued mirror sync jobs');
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runner?.stop();
-  }
-}
+@Module({ imports: [ConfigModule.forRoot(), DatabaseModule, QueueModule.forRoot({ work: 'all' }), MirrorJobsModule] })
+export class WorkerModule {}

@@ -11,7 +11,23 @@ describe('loadConfig', () => {
       runJobs: true,
       resolveTimeoutMs: 30000,
       dataDir: '/tmp/x',
+      logLevel: 'info',
+      adminToken: null,
+      readToken: null,
+      queueNamespace: 'venvfarm_queue',
+      queueLockMs: 30000,
+      queueStalledIntervalMs: 30000,
     });
+  });
+
+  it('reads the queue settings and refuses a namespace that is no PostgreSQL schema name', () => {
+    expect(loadConfig({ VENVFARM_QUEUE_NAMESPACE: 'vf_q1', VENVFARM_QUEUE_LOCK_MS: '2000', VENVFARM_QUEUE_STALLED_INTERVAL_MS: '500' })).toMatchObject({
+      queueNamespace: 'vf_q1',
+      queueLockMs: 2000,
+      queueStalledIntervalMs: 500,
+    });
+    expect(() => loadConfig({ VENVFARM_QUEUE_NAMESPACE: 'a-b' })).toThrow(ConfigError);
+    expect(() => loadConfig({ VENVFARM_QUEUE_LOCK_MS: '0' })).toThrow('VENVFARM_QUEUE_LOCK_MS must be a positive number of milliseconds: 0');
   });
 
   it('reads flags in their usual spellings and names a bad one', () => {
@@ -20,11 +36,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VENVFARM_JOBS: 'maybe' })).toThrow(new ConfigError('VENVFARM_JOBS must be true or false (on/off, 1/0): maybe'));
   });
 
+  it('reads the log level in any case and names a bad one', () => {
+    expect(loadConfig({ VENVFARM_LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(loadConfig({ VENVFARM_LOG_LEVEL: 'silent' }).logLevel).toBe('silent');
+    expect(() => loadConfig({ VENVFARM_LOG_LEVEL: 'loud' })).toThrow('VENVFARM_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent: loud');
+  });
+
   it('rejects a URL that does not parse, naming the variable', () => {
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow('DATABASE_URL is not a URL: not a url');
   });
 
   it('lets options override the environment', () => {
     expect(loadConfig({ VENVFARM_UPSTREAM: 'http://127.0.0.1:1/simple/' }, { upstream: 'http://127.0.0.1:2/simple/' }).upstream).toBe('http://127.0.0.1:2/simple/');
+  });
+
+  it('reads the admin and read tokens, refusing short or unsendable ones without echoing them', () => {
+    const admin = 'a'.repeat(32);
+    expect(loadConfig({ VENVFARM_ADMIN_TOKEN: admin, VENVFARM_READ_TOKEN: 'r3ad-T0ken_value~+/=' })).toMatchObject({ adminToken: admin, readToken: 'r3ad-T0ken_value~+/=' });
+    expect(() => loadConfig({ VENVFARM_ADMIN_TOKEN: 'secret12' })).toThrow('VENVFARM_ADMIN_TOKEN must have at least 16 characters (it has 8)');
+    const spaced = 'my secret token with spaces';
+    expect(() => loadConfig({ VENVFARM_READ_TOKEN: spaced })).toThrow(/VENVFARM_READ_TOKEN may only contain/);
+    expect(() => loadConfig({ VENVFARM_READ_TOKEN: spaced })).not.toThrow(/secret/);
   });
 });

@@ -29,10 +29,46 @@ export abstract class VenvfarmConfig {
   abstract readonly resolveTimeoutMs: number;
   /** Where embedded state lives (PostgreSQL data, artifacts). */
   abstract readonly dataDir: string;
+  /** `VENVFARM_LOG_LEVEL`: the least severe level logged; `silent` logs nothing. Default `info`. */
+  abstract readonly logLevel: LogLevel;
+  /**
+   * `VENVFARM_ADMIN_TOKEN`: the bearer token of admin operations (starting syncs; index, token and
+   * build administration). When unset the API server makes one at first start and keeps it in
+   * `dataDir/admin-token`.
+   */
+  abstract readonly adminToken: string | null;
+  /**
+   * `VENVFARM_READ_TOKEN`: when set, read endpoints also need a bearer token (this one or the
+   * admin token); health endpoints stay open. Unset, reads are open.
+   */
+  abstract readonly readToken: string | null;
+  /**
+   * `VENVFARM_QUEUE_NAMESPACE`: the Redis key prefix, or the PostgreSQL schema, of the job queues
+   * (a PostgreSQL identifier). Default `venvfarm_queue`.
+   */
+  abstract readonly queueNamespace: string;
+  /**
+   * `VENVFARM_QUEUE_LOCK_MS`: how long a worker's hold on a running job lasts unrenewed; a job
+   * whose worker died goes back to the queue after it. Default 30000.
+   */
+  abstract readonly queueLockMs: number;
+  /** `VENVFARM_QUEUE_STALLED_INTERVAL_MS`: how often workers look for jobs of dead workers. Default 30000. */
+  abstract readonly queueStalledIntervalMs: number;
 }
 
 /** A configuration value that cannot be used, named with its variable. */
 export class ConfigError extends Error {}
+
+/** Log levels, most verbose first (pino's names). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(name: string, value: string | undefined): LogLevel {
+  if (value === undefined || value === '') return 'info';
+  const level = value.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}: ${value}`);
+  return level as LogLevel;
+}
 
 function flag(name: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
@@ -48,6 +84,12 @@ function milliseconds(name: string, value: string | undefined, fallback: number)
   return n;
 }
 
+function identifier(name: string, value: string | undefined, fallback: string): string {
+  if (value === undefined || value === '') return fallback;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value)) throw new ConfigError(`${name} must be letters, digits and _ (not first), at most 63: ${value}`);
+  return value;
+}
+
 function url(name: string, value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
   try {
@@ -55,6 +97,24 @@ function url(name: string, value: string | undefined): string | null {
   } catch {
     throw new ConfigError(`${name} is not a URL: ${value}`);
   }
+  return value;
+}
+
+/** The shortest token accepted: 128 bits of entropy written in hex or base64 take 22 or more characters. */
+export const MIN_TOKEN_LENGTH = 16;
+/** RFC 6750 `b64token` syntax, so the token can travel in an `Authorization: Bearer` header as is. */
+const TOKEN_SYNTAX = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Whether `text` can be a bearer token: long enough, and sendable in a header as is. */
+export function isUsableToken(text: string): boolean {
+  return text.length >= MIN_TOKEN_LENGTH && TOKEN_SYNTAX.test(text);
+}
+
+function token(name: string, value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  // The value itself is never repeated in the message: it may be a real secret with a typo.
+  if (value.length < MIN_TOKEN_LENGTH) throw new ConfigError(`${name} must have at least ${MIN_TOKEN_LENGTH} characters (it has ${value.length})`);
+  if (!TOKEN_SYNTAX.test(value)) throw new ConfigError(`${name} may only contain letters, digits and -._~+/ (then = padding)`);
   return value;
 }
 
@@ -68,5 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     runJobs: overrides.runJobs ?? flag('VENVFARM_JOBS', env.VENVFARM_JOBS, true),
     resolveTimeoutMs: overrides.resolveTimeoutMs ?? milliseconds('VENVFARM_RESOLVE_TIMEOUT_MS', env.VENVFARM_RESOLVE_TIMEOUT_MS, 30_000),
     dataDir: resolve(overrides.dataDir ?? env.VENVFARM_DATA_DIR ?? './.venvfarm'),
+    logLevel: overrides.logLevel ?? logLevel('VENVFARM_LOG_LEVEL', env.VENVFARM_LOG_LEVEL),
+    adminToken: overrides.adminToken !== undefined ? overrides.adminToken : token('VENVFARM_ADMIN_TOKEN', env.VENVFARM_ADMIN_TOKEN),
+    readToken: overrides.readToken !== undefined ? overrides.readToken : token('VENVFARM_READ_TOKEN', env.VENVFARM_READ_TOKEN),
+    queueNamespace: overrides.queueNamespace ?? identifier('VENVFARM_QUEUE_NAMESPACE', env.VENVFARM_QUEUE_NAMESPACE, 'venvfarm_queue'),
+    queueLockMs: overrides.queueLockMs ?? milliseconds('VENVFARM_QUEUE_LOCK_MS', env.VENVFARM_QUEUE_LOCK_MS, 30_000),
+    queueStalledIntervalMs: overrides.queueStalledIntervalMs ?? milliseconds('VENVFARM_QUEUE_STALLED_INTERVAL_MS', env.VENVFARM_QUEUE_STALLED_INTERVAL_MS, 30_000),
   };
 }

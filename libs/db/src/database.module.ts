@@ -1,6 +1,12 @@
-import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { VenvfarmConfig } from '@venvfarm/config';
 import { Database, openDatabase } from './database';
+
+/** Opens the database; a lost idle connection is logged, not fatal. */
+function open(config: VenvfarmConfig): Promise<Database> {
+  const logger = new Logger('database');
+  return openDatabase(config, { onConnectionError: (error) => logger.error(`database connection lost: ${error.message}`) });
+}
 
 /**
  * The process's one database (DATABASE_URL, else embedded in the data directory), migrated
@@ -9,7 +15,7 @@ import { Database, openDatabase } from './database';
  */
 @Global()
 @Module({
-  providers: [{ provide: Database, inject: [VenvfarmConfig], useFactory: (config: VenvfarmConfig): Promise<Database> => openDatabase(config) }],
+  providers: [{ provide: Database, inject: [VenvfarmConfig], useFactory: open }],
   exports: [Database],
 })
 export class DatabaseModule implements OnApplicationShutdown {

@@ -51,3 +51,27 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
     }
   }, 120000);
 });
+
+describe('openDatabase on DATABASE_URL', () => {
+  it('answers ping, reports pool usage, and tells the caller of a lost idle connection', async () => {
+    const test = await createTestDatabase();
+    const lost: Error[] = [];
+    const db = await openDatabase({ databaseUrl: test.url, dataDir: '/nonexistent' }, { onConnectionError: (error) => lost.push(error) });
+    try {
+      await db.ping();
+      expect(db.poolUsage()).toEqual({ total: 1, idle: 1, waiting: 0 });
+      const held = await db.pool.connect();
+      expect(db.poolUsage()).toMatchObject({ total: 1, idle: 0 });
+      const pid = (await held.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+      held.release();
+      // Another session ends the idle connection, as a server restart or an administrator would.
+      await test.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      for (let i = 0; i < 100 && lost.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(lost).toHaveLength(1);
+      await db.ping();
+    } finally {
+      await db.close();
+      await test.drop();
+    }
+  });
+});

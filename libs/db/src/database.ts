@@ -7,15 +7,36 @@ import type { VenvfarmConfig } from '@venvfarm/config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrate';
 
+/** How the pool's connections are used right now (metrics). */
+export interface PoolUsage {
+  /** Connections open, idle or in use. */
+  readonly total: number;
+  readonly idle: number;
+  /** Callers queued for a connection because all `max` are in use. */
+  readonly waiting: number;
+}
+
 /** An open, migrated database; also the NestJS injection token of the process's one database. */
 export abstract class Database {
   abstract readonly pool: Pool;
   abstract readonly url: string;
+  /** Resolves when the server answers a trivial query; rejects otherwise (readiness). */
+  abstract ping(): Promise<void>;
+  abstract poolUsage(): PoolUsage;
   abstract close(): Promise<void>;
 }
 
+/** What the caller wants to hear about an open database. */
+export interface DatabaseOptions {
+  /**
+   * An idle connection was lost (server restart, failover, an administrator); the pool drops it
+   * and connects again when needed. Default: nobody is told.
+   */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
 /** Connects (starting the embedded server when no URL is configured) and migrates. */
-export async function openDatabase(config: Pick<VenvfarmConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+export async function openDatabase(config: Pick<VenvfarmConfig, 'databaseUrl' | 'dataDir'>, options: DatabaseOptions = {}): Promise<Database> {
   const embedded = config.databaseUrl === null ? await startEmbeddedPostgres(config.dataDir) : null;
   const url = config.databaseUrl ?? embedded!.url;
   // JIT off: the mirror's queries are index probes that run in milliseconds, and PostgreSQL's
@@ -24,7 +45,8 @@ export async function openDatabase(config: Pick<VenvfarmConfig, 'databaseUrl' | 
   const pool = new Pool({ connectionString: url, max: 8, options: '-c jit=off' });
   // An idle connection the server closes (restart, failover, an administrator) emits 'error' on
   // the pool; unhandled, that would end the process. The pool drops the client and reconnects.
-  pool.on('error', (error) => process.stderr.write(`venvfarm: database connection lost: ${error.message}\n`));
+  const onConnectionError = options.onConnectionError ?? (() => undefined);
+  pool.on('error', (error) => onConnectionError(error));
   try {
     await migrate(pool);
   } catch (error) {
@@ -35,6 +57,10 @@ export async function openDatabase(config: Pick<VenvfarmConfig, 'databaseUrl' | 
   return {
     pool,
     url,
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await pool.end();
       await embedded?.stop();

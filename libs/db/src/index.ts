@@ -3,3 +3,4 @@ export * from './database';
 export * from './migrate';
 export * from './sql-files';
 export * from './database.module';
+export * from './orm.module';

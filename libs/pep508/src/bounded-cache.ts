@@ -1,35 +1,32 @@
 /**
  * A memo with bounded memory for parse results that repeat a lot (the same marker text appears
- * in thousands of requirements). Two generations: lookups fill the young map; when it is full
- * it becomes the old map and the previous old map is dropped, so hot keys survive (they are
- * copied forward on use) while memory stays below twice the limit. No per-hit bookkeeping,
- * unlike an LRU list.
+ * in thousands of requirements): lru-cache, keeping at most `max` entries, least recently used
+ * out first. This adapter only lets a memo keep `null` (a text known not to parse as the thing
+ * asked for), which lru-cache does not store.
  */
-export class BoundedCache<K, V> {
-  private young = new Map<K, V>();
-  private old = new Map<K, V>();
+import { LRUCache } from 'lru-cache';
 
-  constructor(private readonly limit: number) {}
+/** Stands for a remembered `null`. */
+const NULL = Symbol('null');
+
+export class BoundedCache<K extends string, V> {
+  private readonly entries: LRUCache<K, NonNullable<V> | typeof NULL>;
+
+  constructor(max: number) {
+    this.entries = new LRUCache<K, NonNullable<V> | typeof NULL>({ max });
+  }
 
   get(key: K): V | undefined {
-    const hit = this.young.get(key);
-    if (hit !== undefined) return hit;
-    const survivor = this.old.get(key);
-    if (survivor !== undefined) this.set(key, survivor);
-    return survivor;
+    const value = this.entries.get(key);
+    return value === NULL ? (null as V) : (value as V | undefined);
   }
 
   set(key: K, value: V): void {
-    if (this.young.size >= this.limit) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(key, value);
+    this.entries.set(key, value === null ? NULL : (value as NonNullable<V>));
   }
 
   /** Forgets everything (tests use it to measure uncached work). */
   clear(): void {
-    this.young.clear();
-    this.old.clear();
+    this.entries.clear();
   }
 }

@@ -62,3 +62,6 @@ export class InvalidMarkerError extends Pep508Error {}
 
 /** A target (Python version, platform shorthand) that cannot be understood. */
 export class InvalidTargetError extends Pep508Error {}
+
+/** A project name that is not PEP 508 name syntax, or is longer than the limit. */
+export class InvalidProjectNameError extends Pep508Error {}

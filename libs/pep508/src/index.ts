@@ -3,9 +3,10 @@
  * named targets (an interpreter on a platform, with its marker environment). Parsing follows
  * pypa/packaging, including its error messages and positions.
  */
-export { drawSpan, InvalidMarkerError, InvalidRequirementError, InvalidTargetError, Pep508Error } from './errors';
+export { drawSpan, InvalidMarkerError, InvalidProjectNameError, InvalidRequirementError, InvalidTargetError, Pep508Error } from './errors';
 export type { Span } from './errors';
-export { normalizeName } from './name';
+export { asProjectName, MAX_PROJECT_NAME_LENGTH, normalizeName, parseProjectName } from './name';
+export type { ProjectName } from './name';
 export { parseRequirement, Requirement } from './requirement';
 export { Marker, parseMarker } from './marker';
 export { formatMarker, quoteMarkerValue } from './marker-ast';

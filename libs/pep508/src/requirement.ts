@@ -21,14 +21,14 @@ import { BoundedCache } from './bounded-cache';
 import { InvalidRequirementError } from './errors';
 import { Marker, rememberedMarker, rememberMarker } from './marker';
 import { parseMarkerNode } from './marker-parser';
-import { normalizeName } from './name';
+import { asProjectName, normalizeName, ProjectName } from './name';
 import { PY_SPACE, Token, Tokenizer } from './tokenizer';
 
 /** A parsed dependency specifier. Immutable. */
 export class Requirement {
   constructor(
     /** The PEP 503 normalized project name: `foo-bar`. */
-    readonly name: string,
+    readonly name: ProjectName,
     /** The name as written: `Foo_Bar`. */
     readonly rawName: string,
     /** The requested extras, PEP 685-normalized, without duplicates, sorted. */
@@ -125,7 +125,7 @@ function parse(t: Tokenizer): Requirement {
   const normalizedExtras = [...byName.keys()].sort();
   const rawExtras = normalizedExtras.map((extra) => byName.get(extra)!);
   return new Requirement(
-    normalizeName(rawName),
+    asProjectName(rawName),
     rawName,
     Object.freeze(normalizedExtras),
     Object.freeze(rawExtras),

@@ -1,10 +1,12 @@
 /**
- * Answers this process served lately, already serialized: a hit then costs the serial check and
- * a write, not a fetch from the shared cache, a JSON parse and a JSON stringify of a body that
- * can run to hundreds of kilobytes. Validity is still the service's business (it checks the
- * touched serials on every hit), so an entry here is never served stale. Bounded by the total
- * length of the JSON bodies; the least recently used entries go first.
+ * Answers this process served lately, already serialized: a hit then costs a lookup and a
+ * write, not a fetch from the shared cache, a JSON parse and a JSON stringify of a body that can
+ * run to hundreds of kilobytes. Validity is still the service's business (it trusts an entry only
+ * while no project changed since it checked the entry's serials), so an entry here is never
+ * served stale. Bounded by the total length of the JSON bodies, least recently used out first
+ * (lru-cache, with the length as each entry's size).
  */
+import { LRUCache } from 'lru-cache';
 import type { CacheEntry } from './resolve-cache.repository';
 
 /** A cached answer with its JSON body (without `cached` and `timings`, which vary per reply). */
@@ -13,37 +15,25 @@ export interface HotAnswer<A> extends CacheEntry<A> {
 }
 
 export class HotAnswers<A> {
-  private readonly entries = new Map<string, HotAnswer<A>>();
-  private length = 0;
+  private readonly entries: LRUCache<string, HotAnswer<A>>;
 
-  constructor(private readonly maxLength: number) {}
+  /** `maxLength`: the bound of the JSON bodies together, in characters; a longer body is not kept. */
+  constructor(maxLength: number) {
+    this.entries = new LRUCache<string, HotAnswer<A>>({ maxSize: maxLength, sizeCalculation: (entry) => Math.max(1, entry.json.length) });
+  }
 
   get(key: string): HotAnswer<A> | undefined {
-    const entry = this.entries.get(key);
-    if (entry !== undefined) {
-      // Map order is insertion order: re-inserting marks it the most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
-    return entry;
+    return this.entries.get(key);
   }
 
   set(key: string, entry: HotAnswer<A>): void {
-    this.delete(key);
-    if (entry.json.length > this.maxLength) return;
+    // lru-cache keeps the old value when the new one is too large to store; it must go too.
+    this.entries.delete(key);
     this.entries.set(key, entry);
-    this.length += entry.json.length;
-    for (const [oldest] of this.entries) {
-      if (this.length <= this.maxLength) break;
-      this.delete(oldest);
-    }
   }
 
   delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
     this.entries.delete(key);
-    this.length -= entry.json.length;
   }
 
   get size(): number {

@@ -4,8 +4,8 @@
  * compares the touched projects' serials), so the stores only keep and replace.
  */
 import { Redis } from 'ioredis';
-import { query } from '@venvfarm/db';
-import type { Pool } from 'pg';
+import type { Repository } from 'typeorm';
+import type { ResolveCacheRow } from './resolve-cache.entity';
 
 /** A cached answer with the serials it was computed from. */
 export interface CacheEntry<A> {
@@ -49,18 +49,19 @@ export class RedisResolveCache implements ResolveCache {
   }
 }
 
+/** The `resolve_cache` table through its TypeORM entity. */
 export class PostgresResolveCache implements ResolveCache {
   readonly kind = 'postgresql';
 
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly rows: Repository<ResolveCacheRow>) {}
 
   async get<A>(key: string): Promise<CacheEntry<A> | null> {
-    const { rows } = await this.pool.query<{ entry: CacheEntry<A> }>({ name: 'venvfarm-cache-get', text: query('resolve/cache-get'), values: [key] });
-    return rows[0]?.entry ?? null;
+    const row = await this.rows.findOne({ select: { entry: true }, where: { key } });
+    return (row?.entry as CacheEntry<A> | undefined) ?? null;
   }
 
   async set<A>(key: string, entry: CacheEntry<A>): Promise<void> {
-    await this.pool.query({ name: 'venvfarm-cache-put', text: query('resolve/cache-put'), values: [key, JSON.stringify(entry)] });
+    await this.rows.upsert({ key, entry, createdAt: new Date() }, ['key']);
   }
 
   async close(): Promise<void> {}

@@ -3,8 +3,9 @@
  * (AbortSignal.timeout), and retries with exponential backoff and full jitter on network
  * errors, 429 and 5xx (Retry-After honoured, capped), as PyPI's CDN and mirrors expect of
  * polite clients. Every retry is reported (URL, attempt, status or error) so a sync log shows
- * what the network did. The body is read inside the retry loop: a connection cut mid-body is
- * a network error like any other.
+ * what the network did, and an optional {@link FetchObserver} hears of every attempt, retry and
+ * failure (metrics). The body is read inside the retry loop: a connection cut mid-body is a
+ * network error like any other. Nothing here writes to the terminal: callers say where retries go.
  */
 import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
 
@@ -20,6 +21,37 @@ export interface RetryEvent {
   readonly delayMs: number;
 }
 
+/** One attempt that got an answer or failed to. */
+export interface AttemptEvent {
+  readonly url: string;
+  readonly method: string;
+  /** HTTP status, or null for a network error or timeout. */
+  readonly status: number | null;
+  /** `timeout`, an error code (`ECONNREFUSED`) or message; null when there is a status. */
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+/** A request that failed for good: the error it throws is on its way to the caller. */
+export interface FailureEvent {
+  readonly url: string;
+  readonly method: string;
+  /** HTTP status of the last attempt, or null for a network error or timeout. */
+  readonly status: number | null;
+  readonly error: string | null;
+  readonly attempts: number;
+}
+
+/**
+ * Told of everything the fetcher does, for metrics. Calls are synchronous and must be cheap; an
+ * observer that throws breaks the request, so observers do not throw.
+ */
+export interface FetchObserver {
+  attempt(event: AttemptEvent): void;
+  retry(event: RetryEvent): void;
+  failure(event: FailureEvent): void;
+}
+
 /** How the fetcher behaves; every field has a default. */
 export interface FetchOptions {
   /** Per-attempt timeout. Default 30 s. */
@@ -30,10 +62,17 @@ export interface FetchOptions {
   readonly baseDelayMs?: number;
   /** Largest backoff ceiling. Default 10 s. */
   readonly maxDelayMs?: number;
-  /** Told of every retry. Default: one line on stderr. */
+  /** Told of every retry (a log line, a progress display). Default: nobody. */
   readonly onRetry?: (event: RetryEvent) => void;
+  /** Told of every attempt, retry and failure (metrics). Default: nobody. */
+  readonly observer?: FetchObserver;
   /** Extra headers on every request (User-Agent, ...). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Cancels everything this fetcher does: the request under way and the wait before a retry.
+   * A request then throws the signal's reason (never retried), so a job stops within moments.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A fully read response. */
@@ -51,7 +90,7 @@ export function formatRetry(e: RetryEvent): string {
   return `retry ${e.attempt} of ${e.url}${e.project ? ` (${e.project})` : ''} after ${what}; waiting ${e.delayMs} ms`;
 }
 
-const defaultOnRetry = (e: RetryEvent) => process.stderr.write(`venvfarm: ${formatRetry(e)}\n`);
+const NO_OBSERVER: FetchObserver = { attempt: () => undefined, retry: () => undefined, failure: () => undefined };
 
 /** Fetches with timeouts and retries; counts what it did. */
 export class HttpFetcher {
@@ -65,15 +104,19 @@ export class HttpFetcher {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly onRetry: (event: RetryEvent) => void;
+  private readonly observer: FetchObserver;
   private readonly headers: Readonly<Record<string, string>>;
+  private readonly signal: AbortSignal | null;
 
   constructor(options: FetchOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.retries ?? 6;
     this.baseDelayMs = options.baseDelayMs ?? 200;
     this.maxDelayMs = options.maxDelayMs ?? 10_000;
-    this.onRetry = options.onRetry ?? defaultOnRetry;
+    this.onRetry = options.onRetry ?? (() => undefined);
+    this.observer = options.observer ?? NO_OBSERVER;
     this.headers = options.headers ?? {};
+    this.signal = options.signal ?? null;
   }
 
   /**
@@ -83,26 +126,31 @@ export class HttpFetcher {
    */
   async fetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; project?: string | null } = {}): Promise<FetchedResponse> {
     const project = init.project ?? null;
+    const method = init.method ?? 'GET';
     for (let attempt = 1; ; attempt++) {
+      this.signal?.throwIfAborted();
       // The retryable status of this attempt; null when fetch or the body read threw (connection
       // refused or reset, timeout).
       let status: number | null = null;
       let error: unknown = null;
       let retryAfterMs: number | null = null;
       this.requests++;
+      const started = performance.now();
       try {
         const response = await fetch(url, {
-          method: init.method ?? 'GET',
+          method,
           headers: { ...this.headers, ...init.headers },
           body: init.body,
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: this.signal === null ? AbortSignal.timeout(this.timeoutMs) : AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.signal]),
           redirect: 'follow',
         });
         if (!RETRYABLE(response.status)) {
           const body = Buffer.from(await response.arrayBuffer());
+          this.observer.attempt({ url, method, status: response.status, error: null, durationMs: performance.now() - started });
           if ((response.status >= 200 && response.status < 300) || response.status === 404) {
             return { url: response.url || url, status: response.status, headers: response.headers, body };
           }
+          this.observer.failure({ url, method, status: response.status, error: null, attempts: attempt });
           throw new UpstreamHttpError(response.status, url, project);
         }
         status = response.status;
@@ -110,20 +158,43 @@ export class HttpFetcher {
         await response.body?.cancel().catch(() => undefined);
       } catch (e) {
         if (e instanceof UpstreamHttpError) throw e;
+        this.signal?.throwIfAborted();
         error = e;
       }
+      const reason = status === null ? describe(error) : null;
+      this.observer.attempt({ url, method, status, error: reason, durationMs: performance.now() - started });
       if (attempt > this.maxRetries) {
+        this.observer.failure({ url, method, status, error: reason, attempts: attempt });
         if (status !== null) throw new UpstreamHttpError(status, url, project);
-        throw new UpstreamNetworkError(`${describe(error)} after ${attempt} attempts`, url, project, { cause: error });
+        throw new UpstreamNetworkError(`${reason} after ${attempt} attempts`, url, project, { cause: error });
       }
       const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
       // Full jitter (AWS architecture blog): spreads retries of many concurrent requests.
-      const delayMs = Math.max(retryAfterMs ?? 0, Math.round(Math.random() * ceiling));
+      const delayMs = Math.min(this.maxDelayMs, Math.max(retryAfterMs ?? 0, Math.round(Math.random() * ceiling)));
       this.retries++;
-      this.onRetry({ url, project, attempt, status, error: status === null ? describe(error) : null, delayMs: Math.min(delayMs, this.maxDelayMs) });
-      await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, this.maxDelayMs)));
+      const retry: RetryEvent = { url, project, attempt, status, error: reason, delayMs };
+      this.observer.retry(retry);
+      this.onRetry(retry);
+      await sleep(delayMs, this.signal);
     }
   }
+}
+
+/** Waits `ms`, or until `signal` aborts (then throws its reason). */
+async function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
+  if (signal === null) return new Promise((resolve) => setTimeout(resolve, ms));
+  await new Promise<void>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    }, ms);
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function parseRetryAfter(value: string | null): number | null {
@@ -135,10 +206,11 @@ function parseRetryAfter(value: string | null): number | null {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'timeout';
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
+  // Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (a test VM).
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    const e = error as { name?: unknown; message: unknown; cause?: { code?: string; message?: string } };
+    if (e.name === 'TimeoutError') return 'timeout';
+    return e.cause?.code ?? e.cause?.message ?? String(e.message);
   }
   return String(error);
 }

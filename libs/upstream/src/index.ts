@@ -5,5 +5,6 @@ export * from './simple-json';
 export * from './simple-page';
 export * from './upstream-client';
 export * from './upstream-errors';
+export * from './upstream-observer';
 export * from './xml-rpc';
 export * from './upstream.module';

@@ -1,108 +1,137 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { UpstreamError, UpstreamHttpError } from '@venvfarm/upstream';
-import { ProjectNotFoundError } from '@venvfarm/resolution';
+import { HttpAdapterHost } from '@nestjs/core';
 import { InputError } from '@venvfarm/pep440';
+import { ProjectNotFoundError } from '@venvfarm/resolution';
 import { SolveTimeoutError, UnsatisfiableError } from '@venvfarm/resolver';
-import type { Response } from 'express';
+import { UpstreamError, UpstreamHttpError } from '@venvfarm/upstream';
+import { ZodValidationException } from 'nestjs-zod';
+import { ZodError } from 'zod';
+import { codeOfStatus, ErrorBody } from './error-body';
+import { NOT_JSON } from './edge';
+import { InvalidJsonError } from './json-body';
+import { LIMITS } from './limits';
+import { validationErrorBody } from './request-errors';
 
 /** How long a client should wait before retrying a request the upstream failed. */
 export const UPSTREAM_RETRY_AFTER_SECONDS = 30;
 
-/** The JSON body of every error answer: what was wrong and where. */
-export interface ErrorBody {
-  error: string;
-  detail: string;
-  [more: string]: unknown;
+/** The challenge of a 401 (RFC 6750). */
+export const WWW_AUTHENTICATE = 'Bearer realm="venvfarm"';
+
+/** Details quoted from a framework (a URL, a parser's message) are cut to this many characters. */
+const MAX_QUOTED = 300;
+
+/** An error answer: status, the one body shape, and headers that go with it. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly body: ErrorBody;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
- * The one place where domain errors become HTTP answers. Parse errors of user input are 400
- * with the input and the position; an upstream that cannot answer is 503 with Retry-After;
- * HttpExceptions keep their status; anything else is a bug
- * and the only path to a 500.
+ * The one place where errors become HTTP answers, on any NestJS platform (it writes through
+ * the platform adapter). Every answer has the body `{error, detail, field?, line?, position?}`:
+ * invalid requests are 400 naming the field (and the position for PEP 440/508 input), a missing
+ * or wrong credential 401/403, an upstream that cannot answer 503 with Retry-After, and anything
+ * that is not a known error is a bug: the only path to a 500, logged, with nothing internal shown.
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(DomainErrorFilter.name);
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.toHttp(exception);
-    // The upstream is down or broken: the client may try again later, and the mirror is fine.
-    if (status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', String(UPSTREAM_RETRY_AFTER_SECONDS));
-    response.status(status).json(body);
+    const { httpAdapter } = this.adapterHost;
+    const response: unknown = host.switchToHttp().getResponse();
+    const answer = this.toHttp(exception);
+    if (httpAdapter.isHeadersSent(response)) {
+      // Part of an answer has gone out: all that is left is to end it.
+      httpAdapter.end(response);
+      return;
+    }
+    for (const [name, value] of Object.entries(answer.headers ?? {})) httpAdapter.setHeader(response, name, value);
+    // A route that answers another type (text/plain metrics, TOML) may have set its Content-Type
+    // already; Fastify refuses to send an object under it, so the error body says it is JSON.
+    httpAdapter.setHeader(response, 'Content-Type', 'application/json; charset=utf-8');
+    httpAdapter.reply(response, answer.body, answer.status);
   }
 
-  private toHttp(exception: unknown): [number, ErrorBody] {
+  /** The answer to an exception. */
+  toHttp(exception: unknown): ErrorAnswer {
+    if (exception instanceof ZodValidationException) {
+      const cause = exception.getZodError();
+      if (cause instanceof ZodError) return { status: HttpStatus.BAD_REQUEST, body: validationErrorBody(cause) };
+    }
+    if (exception instanceof InvalidJsonError) {
+      return { status: HttpStatus.BAD_REQUEST, body: { error: 'invalid_json', detail: exception.message, ...(exception.position === undefined ? {} : { position: exception.position }) } };
+    }
     if (exception instanceof InputError) {
-      // Errors about one field of a body name it (`requirements[2]`), and a line of a file.
       const { field, line } = exception as InputError & { field?: string; line?: number };
-      return [
-        HttpStatus.BAD_REQUEST,
-        {
-          error: 'invalid_input',
-          detail: exception.reason,
-          ...(field === undefined ? {} : { field }),
-          ...(line === undefined ? {} : { line }),
-          input: exception.input,
-          position: exception.position,
-        },
-      ];
+      return {
+        status: HttpStatus.BAD_REQUEST,
+        body: { error: 'invalid_input', detail: exception.message, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), position: exception.position },
+      };
     }
     if (exception instanceof UnsatisfiableError) {
-      return [HttpStatus.UNPROCESSABLE_ENTITY, { error: 'unsatisfiable', detail: exception.explanation }];
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: { error: 'unsatisfiable', detail: exception.explanation } };
     }
     if (exception instanceof SolveTimeoutError) {
-      return [
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        { error: 'too_complex', detail: `the resolution ${exception.message}; narrow the requirements (pin the projects that backtrack) and try again` },
-      ];
+      return {
+        status: HttpStatus.UNPROCESSABLE_ENTITY,
+        body: { error: 'too_complex', detail: `the resolution ${exception.message}; narrow the requirements (pin the projects that backtrack) and try again` },
+      };
     }
     if (exception instanceof ProjectNotFoundError) {
-      return [HttpStatus.NOT_FOUND, { error: 'not_found', detail: exception.message, projects: [...exception.names] }];
+      return { status: HttpStatus.NOT_FOUND, body: { error: 'not_found', detail: exception.message } };
     }
     if (exception instanceof UpstreamError) {
       this.logger.warn(exception.message);
-      return [
-        HttpStatus.SERVICE_UNAVAILABLE,
-        {
-          error: 'upstream_unavailable',
-          detail: `the upstream index is needed for this request and could not answer: ${exception.message}`,
-          upstream_status: exception instanceof UpstreamHttpError ? exception.status : null,
-        },
-      ];
+      const status = exception instanceof UpstreamHttpError ? ` (it answered HTTP ${exception.status})` : '';
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        // The upstream is down or broken: the client may try again later, and the mirror is fine.
+        headers: { 'Retry-After': String(UPSTREAM_RETRY_AFTER_SECONDS) },
+        body: { error: 'upstream_unavailable', detail: `the upstream index is needed for this request and could not answer${status}: ${exception.message}` },
+      };
     }
-    if (exception instanceof HttpException) {
-      const answer = exception.getResponse();
-      const detail = typeof answer === 'string' ? answer : ((answer as { message?: unknown }).message ?? exception.message);
-      return [exception.getStatus(), { error: errorName(exception.getStatus()), detail: String(detail) }];
-    }
+    if (exception instanceof HttpException) return httpExceptionAnswer(exception);
     const client = clientError(exception);
     if (client !== null) return client;
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return [HttpStatus.INTERNAL_SERVER_ERROR, { error: 'internal', detail: 'An unexpected error occurred; it has been logged.' }];
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'internal', detail: 'An unexpected error occurred; it has been logged.' } };
   }
+}
+
+const TOO_LARGE = `the body is larger than ${LIMITS.bodyBytes} bytes, the limit of this server`;
+
+function quoted(text: string): string {
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
+}
+
+function messageOf(exception: HttpException): string {
+  const answer = exception.getResponse();
+  const message = typeof answer === 'string' ? answer : ((answer as { message?: unknown }).message ?? exception.message);
+  return Array.isArray(message) ? message.join('; ') : String(message);
+}
+
+/** HttpExceptions keep their status; 401s carry the challenge. */
+function httpExceptionAnswer(exception: HttpException): ErrorAnswer {
+  const status = exception.getStatus();
+  // The platform's own 413 and 415 say little ("Unsupported Media Type"); these say what to do.
+  const detail = status === HttpStatus.PAYLOAD_TOO_LARGE ? TOO_LARGE : status === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? NOT_JSON : quoted(messageOf(exception));
+  const headers = status === HttpStatus.UNAUTHORIZED ? { 'WWW-Authenticate': WWW_AUTHENTICATE } : undefined;
+  return { status, body: { error: codeOfStatus(status), detail }, ...(headers === undefined ? {} : { headers }) };
 }
 
 /**
- * Errors of the body parser (http-errors with `expose`): malformed JSON is 400, an oversized
- * body 413; they never reach a controller, so they arrive here as plain errors.
+ * A client error of the platform that is not an HttpException (Nest maps Fastify's own errors,
+ * but not every error of a plugin): an error carrying a 4xx `statusCode` keeps it.
  */
-function clientError(exception: unknown): [number, ErrorBody] | null {
-  if (typeof exception !== 'object' || exception === null) return null;
-  const { status, expose, type, message } = exception as { status?: unknown; expose?: unknown; type?: unknown; message?: unknown };
-  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return null;
-  const detail = type === 'entity.parse.failed' ? `the body is not valid JSON: ${String(message)}` : String(message);
-  return [status, { error: errorName(status), detail }];
-}
-
-function errorName(status: number): string {
-  switch (status) {
-    case 400: return 'bad_request';
-    case 404: return 'not_found';
-    case 409: return 'conflict';
-    case 413: return 'payload_too_large';
-    case 422: return 'unprocessable';
-    default: return status >= 500 ? 'unavailable' : 'error';
-  }
+function clientError(exception: unknown): ErrorAnswer | null {
+  if (!(exception instanceof Error)) return null;
+  const { statusCode } = exception as { statusCode?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return null;
+  const detail = statusCode === HttpStatus.PAYLOAD_TOO_LARGE ? TOO_LARGE : statusCode === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? NOT_JSON : quoted(exception.message);
+  return { status: statusCode, body: { error: codeOfStatus(statusCode), detail } };
 }

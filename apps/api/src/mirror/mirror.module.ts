@@ -1,11 +1,7 @@
 import { Module } from '@nestjs/common';
-import { Database } from '@venvfarm/db';
-import { JobRepository } from '@venvfarm/mirror';
+import { MirrorJobsModule } from '@venvfarm/mirror';
 import { MirrorController } from './mirror.controller';
-import { SyncJobsService } from './sync-jobs.service';
 
-@Module({
-  controllers: [MirrorController],
-  providers: [SyncJobsService, { provide: JobRepository, inject: [Database], useFactory: (db: Database) => new JobRepository(db.pool) }],
-})
+/** `/v1/mirror`, and the mirror's job processors, which `serve` runs unless VENVFARM_JOBS=off. */
+@Module({ imports: [MirrorJobsModule], controllers: [MirrorController] })
 export class MirrorModule {}

@@ -1,36 +1,40 @@
-import { BadRequestException } from '@nestjs/common';
+/**
+ * `?transitive=&depth=&range=&limit=` of `GET /v1/projects/{name}/dependents`, validated into
+ * the options of the dependents query. Every problem is a 400 naming the parameter.
+ */
 import type { DependentsOptions } from '@venvfarm/mirror';
+import { z } from 'zod';
+import { LIMITS } from '../common/limits';
+import { versionRangeSchema } from '../common/schemas';
 
-/** `?transitive=&depth=&range=&limit=` of `GET /v1/projects/{name}/dependents`. */
-export interface DependentsQuery {
-  transitive?: string;
-  depth?: string;
-  range?: string;
-  limit?: string;
+/** An integer query parameter in `min..max` (query values are strings on the wire). */
+function integerParameter(range: { min: number; max: number }, description: string) {
+  const message = `must be an integer from ${range.min} to ${range.max}`;
+  return z
+    .string()
+    .refine((text) => /^[0-9]{1,9}$/.test(text) && Number(text) >= range.min && Number(text) <= range.max, { message })
+    .transform(Number)
+    .meta({ description: `${description} (${range.min}–${range.max})`, type: 'integer', minimum: range.min, maximum: range.max });
 }
 
-/** The most rows one answer carries; a caller pages by narrowing `range` or `depth`. */
-export const MAX_DEPENDENTS = 10_000;
-
-function integer(name: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > max) throw new BadRequestException(`${name} must be an integer from 1 to ${max}, not '${value}'`);
-  return n;
-}
-
-/** Validates the query; every problem is a 400 naming the parameter. */
-export function parseDependentsQuery(query: DependentsQuery): DependentsOptions {
-  const unknown = Object.keys(query).filter((k) => !['transitive', 'depth', 'range', 'limit'].includes(k));
-  if (unknown.length > 0) throw new BadRequestException(`unknown query parameter(s): ${unknown.join(', ')}`);
-  if (query.transitive !== undefined && !['true', 'false'].includes(query.transitive)) {
-    throw new BadRequestException(`transitive must be true or false, not '${query.transitive}'`);
-  }
-  const transitive = query.transitive === 'true' || query.depth !== undefined;
-  return {
-    transitive,
-    depth: integer('depth', query.depth, transitive ? 2 : 1, 5),
-    limit: integer('limit', query.limit, 1000, MAX_DEPENDENTS),
-    versionRange: query.range === undefined || query.range === '' ? undefined : query.range,
-  };
-}
+/** The query's schema. */
+export const DependentsQuerySchema = z
+  .strictObject({
+    transitive: z.enum(['true', 'false']).optional().meta({ description: 'Also dependents of dependents (implied by depth)' }),
+    depth: integerParameter(LIMITS.dependentsDepth, 'How many levels of dependents when transitive; default 2').optional(),
+    range: versionRangeSchema
+      .optional()
+      .meta({ description: 'Only releases whose requirement admits part of this version range of the project (a PEP 440 specifier set)', examples: ['<1.5', '==4.2.*'] }),
+    limit: integerParameter(LIMITS.dependentsLimit, 'The most release rows in one answer; default 1000').optional(),
+  })
+  .transform(
+    (query): DependentsOptions => {
+      const transitive = query.transitive === 'true' || query.depth !== undefined;
+      return {
+        transitive,
+        depth: query.depth ?? (transitive ? 2 : 1),
+        limit: query.limit ?? 1000,
+        versionRange: query.range,
+      };
+    },
+  );

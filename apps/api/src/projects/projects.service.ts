@@ -4,7 +4,7 @@ import { Database } from '@venvfarm/db';
 import { Dependents, dependents, DependentsOptions, ProjectRepository, ProjectView } from '@venvfarm/mirror';
 import { ensureProject } from '@venvfarm/mirror';
 import { UpstreamClient } from '@venvfarm/upstream';
-import { normalizeName } from '@venvfarm/pep508';
+import type { ProjectName } from '@venvfarm/pep508';
 
 /** One project of the mirror, by any spelling of its name, fetched from upstream on first use. */
 @Injectable()
@@ -21,15 +21,14 @@ export class ProjectsService {
    * @throws NotFoundException when neither the mirror nor the upstream has it
    * @throws UpstreamError when the upstream is needed and cannot answer (the filter makes it 503)
    */
-  async get(name: string): Promise<ProjectView> {
-    const normalized = normalizeName(name);
-    const project = (await this.projects.find(normalized)) ?? (await this.fetchLazily(normalized));
-    if (project === null) throw new NotFoundException(`no project named '${normalized}' in the mirror${this.config.offline ? '' : ' or upstream'}`);
+  async get(name: ProjectName): Promise<ProjectView> {
+    const project = (await this.projects.find(name)) ?? (await this.fetchLazily(name));
+    if (project === null) throw new NotFoundException(`no project named '${name}' in the mirror${this.config.offline ? '' : ' or upstream'}`);
     return project;
   }
 
   /** Releases that depend on the project; 404 only when nothing depends on it and the mirror does not know it. */
-  async dependents(name: string, options: DependentsOptions): Promise<Dependents> {
+  async dependents(name: ProjectName, options: DependentsOptions): Promise<Dependents> {
     const found = await dependents(this.db.pool, name, options);
     if (found.releases.length === 0 && (await this.projects.find(found.name)) === null) {
       throw new NotFoundException(`no project named '${found.name}' in the mirror`);
@@ -37,7 +36,7 @@ export class ProjectsService {
     return found;
   }
 
-  private async fetchLazily(name: string): Promise<ProjectView | null> {
+  private async fetchLazily(name: ProjectName): Promise<ProjectView | null> {
     if (this.config.offline) return null;
     const result = await ensureProject(this.db.pool, this.upstream, name);
     return result.status === 'missing' ? null : this.projects.find(result.name);

@@ -4,7 +4,6 @@
  * use (`x86_64-manylinux_2_36` for glibc 2.36). Worked out once per process.
  */
 import { execFileSync } from 'node:child_process';
-import { BadRequestException } from '@nestjs/common';
 
 export interface HostTarget {
   readonly python: string;
@@ -31,9 +30,8 @@ function detect(): HostTarget | null {
   }
 }
 
-/** The host's target. @throws BadRequestException when there is no python3 to default to */
-export function hostTarget(): HostTarget {
+/** The host's target, or null when there is no python3 to default to. */
+export function hostTarget(): HostTarget | null {
   if (cached === undefined) cached = detect();
-  if (cached === null) throw new BadRequestException('python: this server has no python3 to default to; name the target Python, e.g. "python": "3.11"');
   return cached;
 }

@@ -1,20 +1,26 @@
 /**
- * The body of `POST /v1/resolve`, validated into what the resolver needs. Every problem is a
- * 400 naming the field (and, for requirements, the entry or line and the position in it).
+ * The body of `POST /v1/resolve`: its schema (which the edge validates with and OpenAPI shows)
+ * and the transformation into what the resolver needs. PEP 508 parsing stays in libs/pep508;
+ * its errors become 400s naming the field (`requirements[2]`, `requirements_txt` with the line)
+ * and the position in it.
  */
 import { InputError } from '@venvfarm/pep440';
-import { parseRequirement, parseRequirementsTxt, parseTarget, Requirement, Target } from '@venvfarm/pep508';
+import { parseProjectName, parseRequirement, parseRequirementsTxt, parseTarget, Requirement, Target } from '@venvfarm/pep508';
 import type { PrereleasePolicy } from '@venvfarm/resolver';
+import { z } from 'zod';
+import { LIMITS } from '../common/limits';
+import { reportInputError, reportProblem } from '../common/request-errors';
+import { NO_DIRECT_URL } from '../common/schemas';
 
 export const FORMATS = ['json', 'requirements.txt', 'pylock.toml'] as const;
 export type ResolveFormat = (typeof FORMATS)[number];
 
 /** The API's pre-release choices (pip's words) and the resolver policies they mean. */
-const PRERELEASES: Readonly<Record<string, PrereleasePolicy>> = {
+const PRERELEASES = {
   'if-necessary': 'if-necessary-or-explicit',
   allow: 'allow',
   disallow: 'disallow',
-};
+} as const satisfies Record<string, PrereleasePolicy>;
 
 /** A validated request. */
 export interface ResolveRequest {
@@ -31,134 +37,184 @@ export interface ResolveRequest {
   readonly format: ResolveFormat | null;
 }
 
-/** A field of the body that is wrong; `field` names it (`requirements[2]`, `requirements_txt`). */
-export class InvalidFieldError extends InputError {
-  constructor(
-    readonly field: string,
-    reason: string,
-    input: string,
-    position: number,
-    /** 1-based line, for requirements_txt. */
-    readonly line?: number,
-  ) {
-    super(`${field}: ${reason}`, input, position);
-  }
-}
+/** Where the defaults of python and platform come from (the server's own interpreter and machine); null when it has none. */
+export type TargetDefaults = () => { python: string; platform: string } | null;
 
-const FIELDS = ['requirements', 'requirements_txt', 'constraints', 'python', 'platform', 'implementation', 'prereleases', 'exclude_newer', 'only_binary', 'no_binary', 'format'];
+/**
+ * A requirement as sent; parsed by the body's one transformation, since each zod transformation
+ * costs microseconds on the hot path of a cached answer.
+ */
+const requirementText = z.string().min(1).max(LIMITS.requirementLength).meta({ description: `A PEP 508 requirement (at most ${LIMITS.requirementLength} characters)`, examples: ['django>=4,<5'] });
 
-function invalid(field: string, reason: string, value: unknown = ''): never {
-  const input = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  throw new InvalidFieldError(field, reason, input, 0);
-}
+const nameList = z
+  .union([z.literal(':all:'), z.array(z.string().max(LIMITS.projectNameLength)).max(LIMITS.binaryNames)], {
+    error: `must be ":all:" or an array of at most ${LIMITS.binaryNames} project names (":all:" and ":none:" allowed)`,
+  })
+  .optional();
 
-function requirementList(field: string, value: unknown): Requirement[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) invalid(field, 'must be an array of PEP 508 requirement strings', value);
-  return value.map((text, i) => {
-    if (typeof text !== 'string') invalid(`${field}[${i}]`, 'must be a string', text);
+/** The body as clients send it. */
+export const ResolveBodySchema = z
+  .strictObject({
+    requirements: z.array(requirementText).max(LIMITS.requirements).optional().describe('PEP 508 requirements; or send requirements_txt'),
+    requirements_txt: z.string().max(LIMITS.requirementsTxtLength).optional().describe('The text of a requirements.txt (--pre, --only-binary and --no-binary honoured; -r, -c and -e refused)'),
+    constraints: z.array(requirementText).max(LIMITS.constraints).optional().describe('PEP 508 requirements that restrict versions without asking for the projects'),
+    python: z.string().min(1).max(LIMITS.targetLength).optional().describe("Target Python version; default the server's python3").meta({ examples: ['3.11', '3.12.4'] }),
+    platform: z.string().min(1).max(LIMITS.targetLength).optional().describe("Target platform; default the server's machine").meta({ examples: ['x86_64-manylinux_2_28', 'aarch64-macos_14'] }),
+    implementation: z.enum(['cpython', 'pypy']).optional().describe('Default cpython'),
+    prereleases: z.enum(Object.keys(PRERELEASES) as [keyof typeof PRERELEASES, ...(keyof typeof PRERELEASES)[]]).optional().describe('Default if-necessary (allow with --pre in requirements_txt)'),
+    exclude_newer: z
+      .union([z.iso.datetime({ offset: true }).max(LIMITS.dateLength), z.iso.date()], { error: 'must be an RFC 3339 date-time such as "2023-06-01T00:00:00Z" (or a date)' })
+      .nullable()
+      .optional()
+      .describe('Ignore files uploaded after this time'),
+    only_binary: nameList.describe('Projects to install from wheels only, or ":all:"'),
+    no_binary: nameList.describe('Projects to install from sdists only, or ":all:"'),
+    format: z.enum(FORMATS).optional().describe('Answer format; else chosen by Accept, JSON by default'),
+  })
+  .meta({ id: 'ResolveRequest', description: 'Requirements (or a requirements.txt) and a target; every field but one of requirements/requirements_txt is optional' });
+
+type ResolveBody = z.output<typeof ResolveBodySchema>;
+
+/** `only_binary` / `no_binary`: true for `:all:`, else normalized names (`:none:` dropped). */
+function names(body: ResolveBody, field: 'only_binary' | 'no_binary', ctx: z.RefinementCtx): boolean | string[] {
+  const value = body[field];
+  if (value === undefined) return false;
+  if (value === ':all:' || value.includes(':all:')) return true;
+  const out: string[] = [];
+  value.forEach((text, i) => {
+    if (text === ':none:') return;
     try {
-      const requirement = parseRequirement(text);
-      if (requirement.url !== null) invalid(`${field}[${i}]`, 'direct URL requirements are not supported; name a project on the index', text);
-      return requirement;
+      out.push(parseProjectName(text));
     } catch (error) {
-      if (error instanceof InvalidFieldError || !(error instanceof InputError)) throw error;
-      throw new InvalidFieldError(`${field}[${i}]`, error.reason, error.input, error.position);
+      if (!(error instanceof InputError)) throw error;
+      reportInputError(ctx, [field, i], error);
     }
   });
+  return out;
 }
 
-function nameList(field: string, value: unknown): boolean | string[] {
-  if (value === undefined) return false;
-  if (value === ':all:') return true;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) invalid(field, 'must be ":all:" or an array of project names', value);
-  if (value.includes(':all:')) return true;
-  return value.filter((v) => v !== ':none:').map((v) => parseRequirement(v).name);
+/** Parses the requirements of a list field; a problem is an issue of `field[i]`. */
+function requirementList(field: 'requirements' | 'constraints', texts: readonly string[] | undefined, ctx: z.RefinementCtx): Requirement[] {
+  if (texts === undefined) return [];
+  const out: Requirement[] = [];
+  texts.forEach((text, i) => {
+    let requirement: Requirement;
+    try {
+      requirement = parseRequirement(text);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      reportInputError(ctx, [field, i], error);
+      return;
+    }
+    if (requirement.url !== null) ctx.addIssue({ code: 'custom', path: [field, i], message: NO_DIRECT_URL, params: { position: text.indexOf('@') } });
+    else out.push(requirement);
+  });
+  return out;
+}
+
+interface FromTxt {
+  requirements: Requirement[];
+  pre: boolean;
+  onlyBinary: string[];
+  noBinary: string[];
+}
+
+function fromRequirementsTxt(text: string, ctx: z.RefinementCtx): FromTxt | null {
+  let parsed;
+  try {
+    parsed = parseRequirementsTxt(text);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    reportInputError(ctx, ['requirements_txt'], error, (error as InputError & { line?: number }).line);
+    return null;
+  }
+  if (parsed.requirements.length > LIMITS.requirements) {
+    reportProblem(ctx, ['requirements_txt'], `at most ${LIMITS.requirements} requirements (it has ${parsed.requirements.length})`);
+    return null;
+  }
+  for (const entry of parsed.requirements) {
+    if (entry.requirement.url !== null) {
+      ctx.addIssue({ code: 'custom', path: ['requirements_txt'], message: `line ${entry.line}: ${NO_DIRECT_URL}`, params: { line: entry.line, position: 0 } });
+      return null;
+    }
+  }
+  return { requirements: parsed.requirements.map((entry) => entry.requirement), pre: parsed.pre, onlyBinary: [...parsed.onlyBinary], noBinary: [...parsed.noBinary] };
 }
 
 /**
- * Validates a body. `defaults` supplies python/platform when the body omits them (the
- * server's own interpreter and machine).
- * @throws InvalidFieldError
+ * Targets already worked out, by their spec: a target is immutable, requests name a handful of
+ * them, and working one out (marker environment, platform) costs more than the rest of the
+ * validation of a request together. Bounded; the oldest goes first.
  */
-export function parseResolveRequest(body: unknown, defaults: () => { python: string; platform: string }): ResolveRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) invalid('body', 'must be a JSON object', body);
-  const b = body as Record<string, unknown>;
-  const unknown = Object.keys(b).filter((k) => !FIELDS.includes(k));
-  if (unknown.length > 0) invalid(unknown[0], `unknown field; expected one of ${FIELDS.join(', ')}`, unknown[0]);
+const targets = new Map<string, Target>();
+const KNOWN_TARGETS = 256;
 
-  let requirements = requirementList('requirements', b.requirements);
-  let pre = false;
-  let onlyBinaryTxt: string[] = [];
-  let noBinaryTxt: string[] = [];
-  if (b.requirements_txt !== undefined) {
-    if (b.requirements !== undefined) invalid('requirements_txt', 'send either requirements or requirements_txt, not both');
-    if (typeof b.requirements_txt !== 'string') invalid('requirements_txt', 'must be the text of a requirements file', b.requirements_txt);
-    try {
-      const parsed = parseRequirementsTxt(b.requirements_txt);
-      requirements = parsed.requirements.map((entry) => {
-        if (entry.requirement.url !== null) throw new InvalidFieldError('requirements_txt', `line ${entry.line}: direct URL requirements are not supported`, entry.text, 0, entry.line);
-        return entry.requirement;
-      });
-      ({ pre } = parsed);
-      onlyBinaryTxt = [...parsed.onlyBinary];
-      noBinaryTxt = [...parsed.noBinary];
-    } catch (error) {
-      if (error instanceof InvalidFieldError || !(error instanceof InputError)) throw error;
-      const line = (error as InputError & { line?: number }).line;
-      throw new InvalidFieldError('requirements_txt', error.reason, error.input, error.position, line);
-    }
+function target(spec: { python: string; platform: string; implementation: 'cpython' | 'pypy' }): Target {
+  const key = `${spec.implementation}\0${spec.python}\0${spec.platform}`;
+  let known = targets.get(key);
+  if (known === undefined) {
+    known = parseTarget(spec);
+    if (targets.size >= KNOWN_TARGETS) targets.delete(targets.keys().next().value as string);
+    targets.set(key, known);
   }
-  if (requirements.length === 0) invalid('requirements', 'name at least one requirement (requirements or requirements_txt)');
-
-  const fallback = b.python === undefined || b.platform === undefined ? defaults() : null;
-  const python = b.python ?? fallback!.python;
-  const platform = b.platform ?? fallback!.platform;
-  if (typeof python !== 'string') invalid('python', 'must be a version string such as "3.11"', python);
-  if (typeof platform !== 'string') invalid('platform', 'must be a platform such as "x86_64-manylinux_2_28"', platform);
-  const implementation = b.implementation ?? 'cpython';
-  if (implementation !== 'cpython' && implementation !== 'pypy') invalid('implementation', 'must be "cpython" or "pypy"', implementation);
-  let target: Target;
-  try {
-    target = parseTarget({ python, platform, implementation });
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    const field = error.input === platform ? 'platform' : 'python';
-    throw new InvalidFieldError(field, error.reason, error.input, error.position);
-  }
-
-  const prereleasesText = b.prereleases ?? (pre ? 'allow' : 'if-necessary');
-  if (typeof prereleasesText !== 'string' || !(prereleasesText in PRERELEASES)) {
-    invalid('prereleases', `must be one of ${Object.keys(PRERELEASES).join(', ')}`, prereleasesText);
-  }
-  let excludeNewer: Date | null = null;
-  if (b.exclude_newer !== undefined && b.exclude_newer !== null) {
-    const parsed = typeof b.exclude_newer === 'string' ? new Date(b.exclude_newer) : new Date(NaN);
-    if (Number.isNaN(parsed.getTime())) invalid('exclude_newer', 'must be an RFC 3339 date-time such as "2023-06-01T00:00:00Z"', b.exclude_newer);
-    excludeNewer = parsed;
-  }
-  const format = b.format ?? null;
-  if (format !== null && !FORMATS.includes(format as ResolveFormat)) invalid('format', `must be one of ${FORMATS.join(', ')}`, format);
-  const onlyBinary = merge(nameList('only_binary', b.only_binary), onlyBinaryTxt);
-  const noBinary = merge(nameList('no_binary', b.no_binary), noBinaryTxt);
-  return {
-    requirements,
-    constraints: requirementList('constraints', b.constraints),
-    target,
-    python,
-    platform: target.name,
-    prereleases: PRERELEASES[prereleasesText as string],
-    excludeNewer,
-    onlyBinary,
-    noBinary,
-    format: format as ResolveFormat | null,
-  };
+  return known;
 }
 
-function merge(list: boolean | string[], fromTxt: string[]): boolean | string[] {
+function merge(list: boolean | string[], fromTxt: readonly string[]): boolean | string[] {
   if (list === true || fromTxt.includes(':all:')) return true;
-  const names = [...new Set([...(list === false ? [] : list), ...fromTxt])].sort();
-  return names.length === 0 ? false : names;
+  const merged = [...new Set([...(list === false ? [] : list), ...fromTxt])].sort();
+  return merged.length === 0 ? false : merged;
+}
+
+/**
+ * The body's schema with its transformation into a {@link ResolveRequest}; `defaults` supplies
+ * python/platform when the body omits them.
+ */
+export function resolveRequestSchema(defaults: TargetDefaults) {
+  return ResolveBodySchema.transform((body, ctx): ResolveRequest => {
+    if (body.requirements !== undefined && body.requirements_txt !== undefined) {
+      reportProblem(ctx, ['requirements_txt'], 'send either requirements or requirements_txt, not both');
+      return z.NEVER;
+    }
+    const txt = body.requirements_txt === undefined ? null : fromRequirementsTxt(body.requirements_txt, ctx);
+    if (body.requirements_txt !== undefined && txt === null) return z.NEVER;
+    const listed = requirementList('requirements', body.requirements, ctx);
+    const constraints = requirementList('constraints', body.constraints, ctx);
+    const requirements = txt?.requirements ?? listed;
+    if (requirements.length === 0 && (body.requirements ?? []).length === 0) {
+      reportProblem(ctx, ['requirements'], 'name at least one requirement (requirements or requirements_txt)');
+      return z.NEVER;
+    }
+    const fallback = body.python === undefined || body.platform === undefined ? defaults() : null;
+    const python = body.python ?? fallback?.python;
+    const platform = body.platform ?? fallback?.platform;
+    if (python === undefined || platform === undefined) {
+      reportProblem(ctx, [python === undefined ? 'python' : 'platform'], 'this server has no python3 to default to; name the target, e.g. "python": "3.11", "platform": "x86_64-manylinux_2_28"');
+      return z.NEVER;
+    }
+    let resolved: Target;
+    try {
+      resolved = target({ python, platform, implementation: body.implementation ?? 'cpython' });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      reportInputError(ctx, [error.input === platform ? 'platform' : 'python'], error);
+      return z.NEVER;
+    }
+    const onlyBinary = names(body, 'only_binary', ctx);
+    const noBinary = names(body, 'no_binary', ctx);
+    return {
+      requirements,
+      constraints,
+      target: resolved,
+      python,
+      platform: resolved.name,
+      prereleases: PRERELEASES[body.prereleases ?? (txt?.pre ? 'allow' : 'if-necessary')],
+      excludeNewer: body.exclude_newer === undefined || body.exclude_newer === null ? null : new Date(body.exclude_newer),
+      onlyBinary: merge(onlyBinary, txt?.onlyBinary ?? []),
+      noBinary: merge(noBinary, txt?.noBinary ?? []),
+      format: body.format ?? null,
+    };
+  });
 }
 
 /** The canonical form of a request: equal for requests that must get the same answer. */

@@ -6,10 +6,11 @@ import { Database } from '@venvfarm/db';
 import { MirrorResolution, ResolveRepository, resolveOnMirror } from '@venvfarm/resolution';
 import { ensureProject } from '@venvfarm/mirror';
 import { UpstreamClient, UpstreamError } from '@venvfarm/upstream';
-import { hostTarget } from './host-target';
-import { HotAnswer, HotAnswers } from '@venvfarm/resolution';
+import { Metrics } from '../observability/metrics/metrics';
+import { HotAnswer, HotAnswers, ProjectChanges, SerialReads } from '@venvfarm/resolution';
 import { CacheEntry, ResolveCache } from '@venvfarm/resolution';
-import { canonicalRequest, parseResolveRequest, ResolveFormat, ResolveRequest } from './resolve-request';
+import { LRUCache } from 'lru-cache';
+import { canonicalRequest, ResolveFormat, ResolveRequest } from './resolve-request';
 
 const INDEX = 'pypi';
 
@@ -53,29 +54,37 @@ export interface ResolveResult {
  */
 @Injectable()
 export class ResolveService implements BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly knownMissing = new Map<string, number>();
-  private readonly jsonMetadata = new Map<string, { requiresDist: string[] } | null>();
+  /** Projects the upstream said it lacks: not asked for again for a while. */
+  private readonly knownMissing = new LRUCache<string, true>({ max: MEMORY_ENTRIES, ttl: MISSING_TTL_MS });
+  /** Requires-Dist of sdist-only releases from the JSON API (false: the upstream has no such release). */
+  private readonly jsonMetadata = new LRUCache<string, readonly string[] | false>({ max: MEMORY_ENTRIES });
   private readonly inflight = new Map<string, Promise<{ entry: HotAnswer<ResolveAnswer>; timings: Record<string, number> }>>();
   private readonly hot = new HotAnswers<ResolveAnswer>(HOT_ANSWERS_LENGTH);
   /** Every computation under way, including those whose client has gone. */
   private readonly computing = new Set<Promise<unknown>>();
-  private readonly serials: ResolveRepository;
+  /** The generation of project changes in which a hot answer's serials were last found current. */
+  private readonly checkedIn = new WeakMap<HotAnswer<ResolveAnswer>, number>();
+  private readonly serials: SerialReads;
 
   constructor(
     private readonly db: Database,
     private readonly config: VenvfarmConfig,
     private readonly cache: ResolveCache,
     private readonly upstream: UpstreamClient,
+    private readonly metrics: Metrics,
+    private readonly changes: ProjectChanges,
   ) {
-    this.serials = new ResolveRepository(db.pool);
+    const repository = new ResolveRepository(db.pool);
+    this.serials = new SerialReads((names) => repository.projectSerials(names, INDEX));
   }
 
-  async resolve(body: unknown, options: { noCache: boolean }): Promise<ResolveResult> {
+  /** Answers a request the edge validated (see ResolveRequestDto). */
+  async resolve(request: ResolveRequest, options: { noCache: boolean }): Promise<ResolveResult> {
     const started = performance.now();
-    const request = parseResolveRequest(body, hostTarget);
     const key = createHash('sha256').update(canonicalRequest(request, INDEX)).digest('hex');
     if (!options.noCache) {
       const entry = await this.cached(key);
+      this.metrics.resolveCacheLookup(entry !== null);
       if (entry !== null) return { answer: entry.answer, json: entry.json, format: request.format, cached: true, timings: { total_ms: round(performance.now() - started) } };
     }
     // no-cache asks for a fresh computation: it neither reads the cache nor joins one running.
@@ -93,18 +102,46 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
     return { answer: entry.answer, json: entry.json, format: request.format, cached: false, timings: { ...timings, total_ms: round(performance.now() - started) } };
   }
 
-  /** A valid cached answer: this process's recent ones first, then the shared cache. */
+  /**
+   * The answer to `key` if this process holds it and found it current since the last change to
+   * the mirror, counted as a cache hit; else null (then `resolve` looks further). Synchronous and
+   * without I/O: the cache-hit path below NestJS (cached-answers.ts) answers with it.
+   */
+  answerFromMemory(key: string, format: ResolveFormat | null): ResolveResult | null {
+    const started = performance.now();
+    const entry = this.currentHotAnswer(key);
+    if (entry === undefined) return null;
+    this.metrics.resolveCacheLookup(true);
+    return { answer: entry.answer, json: entry.json, format, cached: true, timings: { total_ms: round(performance.now() - started) } };
+  }
+
+  /** A recent answer whose serials were found current in this generation of project changes (nothing changed since). */
+  private currentHotAnswer(key: string): HotAnswer<ResolveAnswer> | undefined {
+    const entry = this.hot.get(key);
+    return entry !== undefined && this.checkedIn.get(entry) === this.changes.current() ? entry : undefined;
+  }
+
+  /**
+   * A valid cached answer: this process's recent ones first, then the shared cache. A recent
+   * answer whose serials were found current in this generation of project changes is valid
+   * without reading them again (nothing changed since); any other is checked against the serials.
+   */
   private async cached(key: string): Promise<HotAnswer<ResolveAnswer> | null> {
+    const current = this.currentHotAnswer(key);
+    if (current !== undefined) return current;
     let entry = this.hot.get(key);
     if (entry === undefined) {
       const stored = await this.cache.get<ResolveAnswer>(key);
       if (stored === null) return null;
       entry = { ...stored, json: answerJson(stored.answer) };
     }
+    // Taken before the read: a change that lands meanwhile makes the next hit check again.
+    const generation = this.changes.current();
     if (!(await this.stillValid(entry))) {
       this.hot.delete(key);
       return null;
     }
+    if (generation !== null) this.checkedIn.set(entry, generation);
     this.hot.set(key, entry);
     return entry;
   }
@@ -124,17 +161,15 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
 
   /** Valid while every touched project has the serial it had (and absent ones are still absent). */
   private async stillValid(entry: CacheEntry<ResolveAnswer>): Promise<boolean> {
-    const names = entry.touched.map(([name]) => name);
-    const now = await this.serials.projectSerials(names, INDEX);
+    const now = await this.serials.read(entry.touched.map(([name]) => name));
     return entry.touched.every(([name, serial]) => (now.get(name) ?? null) === serial);
   }
 
   /** Lazy mirroring; a project the upstream does not have is not asked for again for a while. */
   private async fetchMissing(name: string): Promise<boolean> {
-    const until = this.knownMissing.get(name);
-    if (until !== undefined && until > Date.now()) return false;
+    if (this.knownMissing.has(name)) return false;
     const result = await ensureProject(this.db.pool, this.upstream, name, { indexName: INDEX });
-    if (result.status === 'missing') remember(this.knownMissing, name, Date.now() + MISSING_TTL_MS);
+    if (result.status === 'missing') this.knownMissing.set(name, true);
     return result.status === 'fetched';
   }
 
@@ -146,12 +181,11 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
   private async fetchMetadata(name: string, version: string): Promise<{ requiresDist: string[] } | null> {
     const key = `${name}\0${version}`;
     const known = this.jsonMetadata.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known === false ? null : { requiresDist: [...known] };
     try {
       const found = await this.upstream.releaseJsonMetadata(name, version);
-      const answer = found === null ? null : { requiresDist: found.requiresDist };
-      remember(this.jsonMetadata, key, answer);
-      return answer;
+      this.jsonMetadata.set(key, found === null ? false : found.requiresDist);
+      return found === null ? null : { requiresDist: found.requiresDist };
     } catch (error) {
       if (error instanceof UpstreamError) return null;
       throw error;
@@ -255,10 +289,5 @@ const MISSING_TTL_MS = 10 * 60_000;
  * characters); with the parsed answers kept beside them for the other formats, about 100 MB.
  */
 const HOT_ANSWERS_LENGTH = 16 * 2 ** 20;
-/** Bound of the in-memory maps above (oldest entries go first). */
+/** Bound of the in-memory caches of upstream answers (least recently used out first). */
 const MEMORY_ENTRIES = 50_000;
-
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= MEMORY_ENTRIES) map.delete(map.keys().next().value as string);
-  map.set(key, value);
-}

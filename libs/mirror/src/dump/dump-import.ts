@@ -69,7 +69,7 @@ export interface ImportOptions {
   readonly restart?: boolean;
 }
 
-/** What an import job keeps in mirror_jobs.progress. */
+/** What an import run keeps in mirror_runs.progress. */
 interface StoredProgress {
   shards_done: string[];
   shards_total: number;

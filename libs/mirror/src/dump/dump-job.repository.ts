@@ -1,11 +1,14 @@
 /**
- * Bookkeeping of import and export runs in `mirror_jobs`: one run per index and kind at a time
- * (a session advisory lock, which dies with a killed process), resuming the unfinished job of
- * the same parameters, progress written in the same transaction as the rows it counts.
+ * Bookkeeping of import and export runs in `mirror_runs`: one run per index and kind at a time
+ * (a session advisory lock, which dies with a killed process), resuming the unfinished run of
+ * the same parameters, progress written in the same transaction as the rows it counts (so plain
+ * SQL on the caller's client, not an ORM with connections of its own).
  */
 import type { Pool, PoolClient } from 'pg';
 import { query } from '@venvfarm/db';
-import type { JobKind } from '../repositories/job.repository';
+
+/** What kinds of run there are. */
+export type JobKind = 'import' | 'export';
 
 const LOCK_POLL_MS = 250;
 
@@ -53,35 +56,35 @@ export class DumpJobRepository {
       // A killed run's backend lets go of the lock only once its current statement ends and it
       // notices the client is gone: wait a little before calling the index busy.
       for (let waited = 0; !held; waited += LOCK_POLL_MS) {
-        held = (await lock.query<{ locked: boolean }>(query('ingest/try-lock-job'), [lockName])).rows[0].locked;
+        held = (await lock.query<{ locked: boolean }>(query('runs/try-lock-run'), [lockName])).rows[0].locked;
         if (held) break;
         if (waited >= lockWaitMs) throw new JobBusyError(kind, indexName);
         await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
       }
       const json = JSON.stringify({ ...params, index: indexName });
-      const found = resume ? await lock.query<{ id: string; progress: Record<string, unknown> }>(query('ingest/find-resumable-job'), [kind, json]) : { rows: [] };
+      const found = resume ? await lock.query<{ id: string; progress: Record<string, unknown> }>(query('runs/find-resumable-run'), [kind, json]) : { rows: [] };
       let id: number;
       let progress: Record<string, unknown> = {};
       if (found.rows.length > 0) {
         id = Number(found.rows[0].id);
         progress = found.rows[0].progress;
-        await lock.query(query('ingest/resume-job'), [id]);
+        await lock.query(query('runs/resume-run'), [id]);
       } else {
-        id = Number((await lock.query<{ id: string }>(query('ingest/start-job'), [kind, json])).rows[0].id);
+        id = Number((await lock.query<{ id: string }>(query('runs/start-run'), [kind, json])).rows[0].id);
       }
-      await lock.query(query('ingest/abandon-jobs'), [kind, id, indexName]);
+      await lock.query(query('runs/abandon-runs'), [kind, id, indexName]);
       return {
         id,
         indexId: index.rows[0].id,
         progress,
         resumed: found.rows.length > 0,
         release: async () => {
-          await lock.query(query('ingest/unlock-job'), [lockName]).catch(() => undefined);
+          await lock.query(query('runs/unlock-run'), [lockName]).catch(() => undefined);
           lock.release();
         },
       };
     } catch (error) {
-      if (held) await lock.query(query('ingest/unlock-job'), [lockName]).catch(() => undefined);
+      if (held) await lock.query(query('runs/unlock-run'), [lockName]).catch(() => undefined);
       lock.release();
       throw error;
     }
@@ -89,11 +92,11 @@ export class DumpJobRepository {
 
   /** Writes progress on the given client (inside the caller's transaction). */
   async reportProgress(client: PoolClient | Pool, id: number, progress: Record<string, unknown>): Promise<void> {
-    await client.query(query('jobs/report-progress'), [id, JSON.stringify(progress)]);
+    await client.query(query('runs/report-progress'), [id, JSON.stringify(progress)]);
   }
 
   async finish(id: number, outcome: 'done' | { error: string }): Promise<void> {
-    await this.pool.query(query('jobs/finish-job'), [id, outcome === 'done' ? 'done' : 'failed', outcome === 'done' ? null : outcome.error]);
+    await this.pool.query(query('runs/finish-run'), [id, outcome === 'done' ? 'done' : 'failed', outcome === 'done' ? null : outcome.error]);
   }
 
   /** Records that index `indexId` holds everything up to `serial`. */

@@ -1,5 +1,5 @@
 import { SpecifierSet, Version } from '@venvfarm/pep440';
-import { parseTarget } from '@venvfarm/pep508';
+import { parseProjectName, parseTarget } from '@venvfarm/pep508';
 import { createTestDatabase } from '@venvfarm/db/testing';
 import { candidateClosure, InvalidClosureOptionError, refreshRequiresPythonRanges, type CandidateClosure } from './closure.repository';
 import { loadFixture, spec, type Fixture } from '../testing';
@@ -63,7 +63,7 @@ describe('candidateClosure', () => {
   const closure = (roots: { name: string; specifier?: string; extras?: string[] }[], window?: number) =>
     candidateClosure(
       db.pool,
-      roots.map((r) => ({ name: r.name, specifier: spec(r.specifier ?? ''), extras: r.extras })),
+      roots.map((r) => ({ name: parseProjectName(r.name), specifier: spec(r.specifier ?? ''), extras: r.extras })),
       target,
       { window },
     );

@@ -11,14 +11,14 @@
  * makes the prefilter looser, never wrong.
  */
 import { InputError, keyInRanges, keyRangesOf, SpecifierSet, type KeyRange } from '@venvfarm/pep440';
-import { normalizeName, type Target } from '@venvfarm/pep508';
+import type { ProjectName, Target } from '@venvfarm/pep508';
 import { TagPriority } from '@venvfarm/wheel';
 import type { Pool } from 'pg';
 import { query } from '@venvfarm/db';
 
 /** A root requirement: a project, the versions asked for, the extras asked for. */
 export interface ClosureRoot {
-  readonly name: string;
+  readonly name: ProjectName;
   readonly specifier: SpecifierSet;
   readonly extras?: readonly string[];
 }
@@ -146,7 +146,7 @@ export async function candidateClosure(pool: Pool, roots: readonly ClosureRoot[]
   }
   const priority = TagPriority.forTarget(target);
   const rootsJson = roots.map((root) => ({
-    name: normalizeName(root.name),
+    name: root.name,
     ranges: flattenKeyRanges(keyRangesOf(root.specifier)),
     extras: root.extras ?? [],
   }));

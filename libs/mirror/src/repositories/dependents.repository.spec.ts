@@ -1,4 +1,5 @@
 import { createTestDatabase } from '@venvfarm/db/testing';
+import { parseProjectName } from '@venvfarm/pep508';
 import { dependents, InvalidDependentsOptionError, type Dependents } from './dependents.repository';
 import { loadFixture, type Fixture } from '../testing';
 
@@ -25,7 +26,7 @@ describe('dependents', () => {
   afterAll(() => db.drop());
 
   it('lists direct dependents with the requirements that make them so, markers not evaluated, invalid ones ignored', async () => {
-    const result = await dependents(db.pool, 'Django');
+    const result = await dependents(db.pool, parseProjectName('Django'));
     expect(summary(result)).toEqual(['1 app-a 2.0,1.0', '1 app-b 1.0', '1 app-c 1.0', '1 loopy 1.0']);
     expect(result.releases.filter((r) => r.project === 'app-b').map((r) => r.requirement)).toEqual(['Django (==4.2.*)', 'django==4.2.1']);
     expect(result.releases.find((r) => r.project === 'loopy')).toMatchObject({ dependency: 'django', marker: expect.stringContaining('extra') });
@@ -33,14 +34,14 @@ describe('dependents', () => {
   });
 
   it('keeps only requirements that admit part of a version range', async () => {
-    expect(summary(await dependents(db.pool, 'django', { versionRange: '==4.2.*' }))).toEqual(['1 app-a 1.0', '1 app-b 1.0', '1 loopy 1.0']);
-    expect(summary(await dependents(db.pool, 'django', { versionRange: '>=5' }))).toEqual(['1 app-a 2.0', '1 loopy 1.0']);
-    const pinned = await dependents(db.pool, 'django', { versionRange: '==4.2.0' });
+    expect(summary(await dependents(db.pool, parseProjectName('django'), { versionRange: '==4.2.*' }))).toEqual(['1 app-a 1.0', '1 app-b 1.0', '1 loopy 1.0']);
+    expect(summary(await dependents(db.pool, parseProjectName('django'), { versionRange: '>=5' }))).toEqual(['1 app-a 2.0', '1 loopy 1.0']);
+    const pinned = await dependents(db.pool, parseProjectName('django'), { versionRange: '==4.2.0' });
     expect(pinned.releases.filter((r) => r.project === 'app-b').map((r) => r.requirement)).toEqual(['Django (==4.2.*)']);
   });
 
   it('walks dependents of dependents breadth first, each project at its first depth, never the root', async () => {
-    expect(summary(await dependents(db.pool, 'django', { transitive: true }))).toEqual([
+    expect(summary(await dependents(db.pool, parseProjectName('django'), { transitive: true }))).toEqual([
       '1 app-a 2.0,1.0',
       '1 app-b 1.0',
       '1 app-c 1.0',
@@ -48,18 +49,18 @@ describe('dependents', () => {
       '2 plugin 1.0',
       '3 tool 1.0',
     ]);
-    const two = await dependents(db.pool, 'django', { transitive: true, depth: 2 });
+    const two = await dependents(db.pool, parseProjectName('django'), { transitive: true, depth: 2 });
     expect(summary(two)).toEqual(['1 app-a 2.0,1.0', '1 app-b 1.0', '1 app-c 1.0', '1 loopy 1.0', '2 plugin 1.0']);
     expect(two.releases.find((r) => r.project === 'plugin')).toMatchObject({ dependency: 'app-a', requirement: 'app-a>=1' });
     // Through the cycle django 5.0 -> app-c -> django the walk must not start again from the root.
-    expect(summary(await dependents(db.pool, 'django', { transitive: true, versionRange: '<4' }))).toEqual(['1 app-c 1.0', '1 loopy 1.0']);
+    expect(summary(await dependents(db.pool, parseProjectName('django'), { transitive: true, versionRange: '<4' }))).toEqual(['1 app-c 1.0', '1 loopy 1.0']);
   });
 
   it('answers empty for an unknown project, truncates at the limit, and rejects bad options', async () => {
-    expect(await dependents(db.pool, 'nobody-uses-this')).toEqual({ name: 'nobody-uses-this', releases: [], projects: [], truncated: false });
-    const cut = await dependents(db.pool, 'django', { limit: 2 });
+    expect(await dependents(db.pool, parseProjectName('nobody-uses-this'))).toEqual({ name: 'nobody-uses-this', releases: [], projects: [], truncated: false });
+    const cut = await dependents(db.pool, parseProjectName('django'), { limit: 2 });
     expect([cut.releases.length, cut.truncated]).toEqual([2, true]);
-    await expect(dependents(db.pool, 'django', { transitive: true, depth: 0 })).rejects.toBeInstanceOf(InvalidDependentsOptionError);
-    await expect(dependents(db.pool, 'django', { versionRange: '>=>=1' })).rejects.toBeInstanceOf(InvalidDependentsOptionError);
+    await expect(dependents(db.pool, parseProjectName('django'), { transitive: true, depth: 0 })).rejects.toBeInstanceOf(InvalidDependentsOptionError);
+    await expect(dependents(db.pool, parseProjectName('django'), { versionRange: '>=>=1' })).rejects.toBeInstanceOf(InvalidDependentsOptionError);
   });
 });

@@ -8,7 +8,7 @@
  * evaluated: a requirement counts whatever platform or extra it is conditioned on.
  */
 import { InputError, keyRangesOf, SpecifierSet } from '@venvfarm/pep440';
-import { normalizeName } from '@venvfarm/pep508';
+import type { ProjectName } from '@venvfarm/pep508';
 import type { Pool } from 'pg';
 import { query } from '@venvfarm/db';
 import { flattenKeyRanges } from './closure.repository';
@@ -92,15 +92,14 @@ function rangeOption(range: SpecifierSet | string | undefined): Buffer[] | null 
 }
 
 /**
- * The dependents of `name` (normalized here).
+ * The dependents of `name`.
  * @throws InvalidDependentsOptionError on a bad depth, limit or version range
  */
-export async function dependents(pool: Pool, name: string, options: DependentsOptions = {}): Promise<Dependents> {
+export async function dependents(pool: Pool, name: ProjectName, options: DependentsOptions = {}): Promise<Dependents> {
   const depth = options.transitive ? integerOption('depth', options.depth ?? 3, 1, 10) : 1;
   const limit = integerOption('limit', options.limit ?? 10_000, 1, 1_000_000);
-  const normalized = normalizeName(name);
   const { rows } = await pool.query<DependentRow>(query('mirror/reverse-dependencies'), [
-    normalized,
+    name,
     options.indexName ?? 'pypi',
     rangeOption(options.versionRange),
     depth,
@@ -126,5 +125,5 @@ export async function dependents(pool: Pool, name: string, options: DependentsOp
     if (last?.name !== release.project) projects.push((last = { name: release.project, depth: release.depth, versions: [] }));
     if (last.versions[last.versions.length - 1] !== release.version) last.versions.push(release.version);
   }
-  return { name: normalized, releases, projects, truncated };
+  return { name, releases, projects, truncated };
 }

@@ -12,7 +12,6 @@
 import type { Pool } from 'pg';
 import { IngestWriter } from '../ingest/ingest-writer';
 import type { ProjectRecord } from '../ingest/records';
-import { JobRepository } from '../repositories/job.repository';
 import type { UpstreamClient } from '@venvfarm/upstream';
 import { UpstreamError } from '@venvfarm/upstream';
 import { ReleaseFilter } from './allow-list';
@@ -20,7 +19,7 @@ import { fetchProject, Limiter, SyncFailure } from './project-fetcher';
 import { ChangeSource, planSync } from './sync-plan';
 import { SyncRepository } from './sync.repository';
 
-/** Counters of a run, as shown on the terminal and stored in `mirror_jobs.progress`. */
+/** Counters of a run, as shown on the terminal and as a queued sync job's progress. */
 export interface SyncProgress {
   phase: 'planning' | 'fetching' | 'done';
   mode: 'full' | 'incremental' | null;
@@ -62,30 +61,35 @@ export interface SyncOptions {
   readonly concurrency?: number;
   /** Projects per write transaction. Default 25. */
   readonly batchSize?: number;
-  /** Called after every project. */
+  /** Called after every project (and when planning ends and the run is done). */
   readonly onProgress?: (progress: Readonly<SyncProgress>) => void;
   /** Told of each skipped page or metadata file as it happens. */
   readonly onFailure?: (failure: SyncFailure) => void;
-  /** A `mirror_jobs` row to report into; a new running one is made when absent (null: none). */
-  readonly jobId?: number | null;
+  /**
+   * Stops the run (a shutdown): no new request or batch starts, requests under way and retry
+   * waits are cut short (give the upstream client the same signal), and the run throws the
+   * signal's reason. Committed batches stay; a rerun fetches the rest.
+   */
+  readonly signal?: AbortSignal;
 }
 
-/** Runs one sync. @throws UpstreamError when the root index or changelog cannot be read; database errors. */
 /** Files written by one sync past which it refreshes the planner's statistics. */
 const ANALYZE_AFTER_FILES = 10_000;
 
+/**
+ * Runs one sync.
+ * @throws UpstreamError when the root index or changelog cannot be read; database errors; the
+ * signal's reason when aborted.
+ */
 export async function syncMirror(pool: Pool, options: SyncOptions): Promise<SyncSummary> {
   const started = Date.now();
   const { upstream } = options;
   const filter = options.filter ?? ReleaseFilter.ALL;
   const repository = new SyncRepository(pool);
-  const jobs = new JobRepository(pool);
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const index = await repository.ensureIndex(options.indexName ?? 'pypi', upstream.simpleUrl);
   const sameUpstream = index.url === null || index.url === upstream.simpleUrl;
-  const jobId =
-    options.jobId === undefined
-      ? await repository.startJob({ upstream: upstream.simpleUrl, incremental: options.incremental ?? false, include: filter.includedNames?.length ?? null })
-      : options.jobId;
 
   const progress: SyncProgress = {
     phase: 'planning',
@@ -106,109 +110,99 @@ export async function syncMirror(pool: Pool, options: SyncOptions): Promise<Sync
     retries: 0,
   };
   const failures: SyncFailure[] = [];
-  let lastReport = 0;
-  const report = async (force = false) => {
+  const report = () => {
     progress.requests = upstream.fetcher.requests;
     progress.retries = upstream.fetcher.retries;
     options.onProgress?.(progress);
-    if (jobId !== null && (force || Date.now() - lastReport > 2000)) {
-      lastReport = Date.now();
-      await jobs.reportProgress(jobId, { ...progress, failures: failures.slice(0, 50) });
-    }
   };
   const fail = (failure: SyncFailure) => {
     failures.push(failure);
     options.onFailure?.(failure);
   };
 
-  try {
-    const projectSerials = await repository.projectSerials(index.id);
-    const plan = await planSync({
-      upstream,
-      filter,
-      // Serials of another upstream mean nothing here: follow a new upstream with a full run.
-      incremental: (options.incremental ?? false) && sameUpstream,
-      changesFrom: options.changesFrom ?? 'auto',
-      indexSerial: index.serial,
-      projectSerials,
+  const projectSerials = await repository.projectSerials(index.id);
+  const plan = await planSync({
+    upstream,
+    filter,
+    // Serials of another upstream mean nothing here: follow a new upstream with a full run.
+    incremental: (options.incremental ?? false) && sameUpstream,
+    changesFrom: options.changesFrom ?? 'auto',
+    indexSerial: index.serial,
+    projectSerials,
+  });
+  Object.assign(progress, { phase: 'fetching', mode: plan.mode, changesFrom: plan.changesFrom, planned: plan.projects.length, missing: plan.missing.length, upToDate: plan.upToDate });
+  report();
+
+  const writer = new IngestWriter(pool, index.id);
+  const limiter = new Limiter(options.concurrency ?? 8);
+  const batchSize = options.batchSize ?? 25;
+  let pending: ProjectRecord[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return writing;
+    // Writes run one after another: batches share requirement and metadata rows.
+    writing = writing.then(async () => {
+      const result = await writer.write(batch);
+      progress.releasesInserted += result.releases.inserted;
+      progress.filesInserted += result.files.inserted;
     });
-    Object.assign(progress, { phase: 'fetching', mode: plan.mode, changesFrom: plan.changesFrom, planned: plan.projects.length, missing: plan.missing.length, upToDate: plan.upToDate });
-    await report(true);
+    return writing;
+  };
 
-    const writer = new IngestWriter(pool, index.id);
-    const limiter = new Limiter(options.concurrency ?? 8);
-    const batchSize = options.batchSize ?? 25;
-    let pending: ProjectRecord[] = [];
-    let writing: Promise<void> = Promise.resolve();
-    const flush = () => {
-      const batch = pending;
-      pending = [];
-      if (batch.length === 0) return writing;
-      // Writes run one after another: batches share requirement and metadata rows.
-      writing = writing.then(async () => {
-        const result = await writer.write(batch);
-        progress.releasesInserted += result.releases.inserted;
-        progress.filesInserted += result.files.inserted;
-      });
-      return writing;
-    };
-
-    let next = 0;
-    const worker = async () => {
-      while (next < plan.projects.length) {
-        const planned = plan.projects[next++];
-        try {
-          const fetched = await fetchProject(upstream, repository, planned.name, {
-            indexId: index.id,
-            allows: (version) => filter.allowsRelease(planned.name, version),
-            committedSerial: projectSerials.get(planned.name) ?? null,
-            serialHint: planned.serialHint,
-            releaseSerials: planned.releaseSerials,
-            limiter,
-          });
-          if (fetched === null) {
-            progress.missing++;
-          } else {
-            fetched.failures.forEach(fail);
-            if (fetched.failures.length > 0) progress.failed++;
-            progress.metadataFetched += fetched.metadataFetched;
-            progress.metadataReused += fetched.metadataReused;
-            progress.releases += fetched.record.releases.length;
-            progress.files += fetched.record.releases.reduce((n, r) => n + r.files.length, 0);
-            pending.push(fetched.record);
-            // Waiting for the write keeps fetching from running far ahead of the database.
-            if (pending.length >= batchSize) await flush();
-          }
-        } catch (error) {
-          if (!(error instanceof UpstreamError)) throw error;
-          progress.failed++;
-          fail({ project: planned.name, url: error.url, what: 'page', message: error.message });
+  let next = 0;
+  const worker = async () => {
+    while (next < plan.projects.length) {
+      signal?.throwIfAborted();
+      const planned = plan.projects[next++];
+      try {
+        const fetched = await fetchProject(upstream, repository, planned.name, {
+          indexId: index.id,
+          allows: (version) => filter.allowsRelease(planned.name, version),
+          committedSerial: projectSerials.get(planned.name) ?? null,
+          serialHint: planned.serialHint,
+          releaseSerials: planned.releaseSerials,
+          limiter,
+        });
+        if (fetched === null) {
+          progress.missing++;
+        } else {
+          fetched.failures.forEach(fail);
+          if (fetched.failures.length > 0) progress.failed++;
+          progress.metadataFetched += fetched.metadataFetched;
+          progress.metadataReused += fetched.metadataReused;
+          progress.releases += fetched.record.releases.length;
+          progress.files += fetched.record.releases.reduce((n, r) => n + r.files.length, 0);
+          pending.push(fetched.record);
+          // Waiting for the write keeps fetching from running far ahead of the database.
+          if (pending.length >= batchSize) await flush();
         }
-        progress.done++;
-        await report();
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) throw error;
+        progress.failed++;
+        fail({ project: planned.name, url: error.url, what: 'page', message: error.message });
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
-    await flush();
-    // A bulk sync can grow the tables many times over before autovacuum looks at them; plans
-    // made on the old statistics scan whole tables where an index probe would do.
-    if (progress.files >= ANALYZE_AFTER_FILES) await repository.analyze();
+      progress.done++;
+      report();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+  await flush();
+  // A bulk sync can grow the tables many times over before autovacuum looks at them; plans
+  // made on the old statistics scan whole tables where an index probe would do.
+  if (progress.files >= ANALYZE_AFTER_FILES) await repository.analyze();
 
-    const serialAfter = await repository.advanceIndex(index.id, failures.length === 0 ? plan.targetSerial : null, upstream.simpleUrl);
-    progress.phase = 'done';
-    await report(true);
-    if (jobId !== null) await jobs.finish(jobId, 'done');
-    return {
-      ...progress,
-      serialBefore: index.serial,
-      serialAfter,
-      targetSerial: plan.targetSerial,
-      failures,
-      missingNames: plan.missing,
-      seconds: (Date.now() - started) / 1000,
-    };
-  } catch (error) {
-    if (jobId !== null) await jobs.finish(jobId, { error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
-    throw error;
-  }
+  const serialAfter = await repository.advanceIndex(index.id, failures.length === 0 ? plan.targetSerial : null, upstream.simpleUrl);
+  progress.phase = 'done';
+  report();
+  return {
+    ...progress,
+    serialBefore: index.serial,
+    serialAfter,
+    targetSerial: plan.targetSerial,
+    failures,
+    missingNames: plan.missing,
+    seconds: (Date.now() - started) / 1000,
+  };
 }

@@ -10,6 +10,7 @@ import type { CoreMetadata } from '@venvfarm/upstream';
 import type { SimpleFile, SimpleProjectPage } from '@venvfarm/upstream';
 import type { UpstreamClient } from '@venvfarm/upstream';
 import { UpstreamError } from '@venvfarm/upstream';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { BuiltRecord, buildProjectRecord, FileMetadata, PublishedVersions, versionCandidates } from './project-record';
 import type { SyncRepository } from './sync.repository';
 
@@ -21,23 +22,16 @@ export interface SyncFailure {
   readonly message: string;
 }
 
-/** Bounds concurrent work (HTTP requests) across every project of a run. */
+/** Bounds concurrent work (HTTP requests) across every project of a run (p-limit). */
 export class Limiter {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly limit: LimitFunction;
 
-  constructor(private readonly slots: number) {}
+  constructor(slots: number) {
+    this.limit = pLimit(slots);
+  }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return this.limit(task);
   }
 }
 

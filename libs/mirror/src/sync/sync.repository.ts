@@ -1,7 +1,7 @@
 /**
  * What a sync reads from and records in the mirror besides the rows the ingest writer stores:
  * the upstream index row and its serial, the committed serial of each project, the core
- * metadata already known by PEP 658 hash, and the job row of a CLI-run sync.
+ * metadata already known by PEP 658 hash.
  */
 import type { Pool } from 'pg';
 import { query } from '@venvfarm/db';
@@ -48,20 +48,14 @@ export class SyncRepository {
     );
   }
 
-  /** Records a finished run; `serial` null leaves the serial as it is. Returns the index serial. */
   /** Fresh planner statistics after a bulk write. */
   async analyze(): Promise<void> {
     await this.pool.query(query('ingest/analyze'));
   }
 
+  /** Records a finished run; `serial` null leaves the serial as it is. Returns the index serial. */
   async advanceIndex(indexId: number, serial: number | null, url: string): Promise<number> {
     const { rows } = await this.pool.query<{ serial: string }>(query('sync/advance-index-serial'), [indexId, serial, url]);
     return Number(rows[0].serial);
-  }
-
-  /** A running `sync` job row for a run that did not come from the queue. */
-  async startJob(params: Record<string, unknown>): Promise<number> {
-    const { rows } = await this.pool.query<{ id: string }>(query('sync/start-sync-job'), [JSON.stringify(params)]);
-    return Number(rows[0].id);
   }
 }

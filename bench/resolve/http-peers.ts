@@ -1,0 +1,364 @@
+/**
+ * Is the HTTP layer the bottleneck? Serves the exact bytes of a cached `POST /v1/resolve`
+ * answer from two peers that do nothing else, nginx (a static file) and a plain Node `http`
+ * server (its own process), and loads them with the same autocannon client, in the same run, next to venvfarm's
+ * cached `POST /v1/resolve` and `GET /health`. Prints requests per second, p50 and p99 latency
+ * and the ratio venvfarm / nginx (issue 8's target: a cache hit at >= 0.5 of nginx).
+ *
+ * nginx runs with `worker_processes 1` (configurable): venvfarm is one Node process, so one
+ * worker compares one process with one process; on this 2-core machine the autocannon client
+ * needs the other core, and a second nginx worker would only take CPU from the client.
+ * The peers answer GET (nginx's static module refuses POST); venvfarm gets the POST with the
+ * request body, as clients send it.
+ *
+ * Used by resolve.bench.ts (`measureHttpPeers`), and alone against a running server:
+ *
+ *   tsx bench/resolve/http-peers.ts --url http://127.0.0.1:8080 [--seconds 10] [--connections 10]
+ *     [--warmup 2] [--body '{"requirements":["django","requests"]}'] [--nginx-workers 1|auto]
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+/** The request of issue 8's figures: django + requests. */
+export const DEFAULT_RESOLVE_BODY: object = { requirements: ['django', 'requests'] };
+
+/** A server answering the same bytes at `url`. */
+export interface Peer {
+  readonly label: string;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** One load run. */
+export interface LoadFigure {
+  readonly label: string;
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export interface PeerReport {
+  /** Bytes of the answer every peer served. */
+  readonly answerBytes: number;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly nginxWorkers: string;
+  readonly nginx: LoadFigure;
+  readonly node: LoadFigure;
+  readonly health: LoadFigure;
+  readonly resolve: LoadFigure;
+}
+
+export interface PeerOptions {
+  /** A running venvfarm, `http://HOST:PORT`. */
+  readonly venvfarmUrl: string;
+  /** The `POST /v1/resolve` body; default django + requests. */
+  readonly resolveBody?: object;
+  readonly connections?: number;
+  readonly seconds?: number;
+  /** Seconds of load before each measured run, not counted (JIT, connection set-up). */
+  readonly warmupSeconds?: number;
+  /** nginx `worker_processes`: a number or `auto`. Default 1 (see the module comment). */
+  readonly nginxWorkers?: string;
+  /** nginx binary; default `$NGINX`, else `nginx` on PATH, else /usr/sbin/nginx. */
+  readonly nginxBinary?: string;
+}
+
+const CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The body of a cached answer as venvfarm sends it: the request is sent until the server
+ * says `X-Venvfarm-Cache: hit`, and that reply's bytes are returned.
+ */
+export async function cachedAnswer(venvfarmUrl: string, resolveBody: object): Promise<Buffer> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const res = await fetch(`${venvfarmUrl}/v1/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(resolveBody) });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`POST /v1/resolve answered ${res.status}: ${bytes.toString('utf8').slice(0, 300)}`);
+    if (res.headers.get('x-venvfarm-cache') === 'hit') return bytes;
+  }
+  throw new Error('POST /v1/resolve never answered from the cache (X-Venvfarm-Cache: hit)');
+}
+
+/** A port nobody listens on now (nginx cannot report the port it picked for `listen :0`). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((done) => probe.close(() => done()));
+  return port;
+}
+
+function nginxBinary(explicit: string | undefined): string {
+  const candidates = [explicit, process.env.NGINX, 'nginx', '/usr/sbin/nginx'].filter((c): c is string => c !== undefined && c !== '');
+  for (const candidate of candidates) {
+    if (spawnSync(candidate, ['-v'], { stdio: 'ignore' }).status === 0) return candidate;
+  }
+  throw new Error('nginx not found (set NGINX, or install it: apt-get install nginx-light)');
+}
+
+function nginxConfig(dir: string, port: number, workers: string): string {
+  return `daemon off;
+master_process on;
+worker_processes ${workers};
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  types { }
+  default_type "${CONTENT_TYPE}";
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  etag off;
+  server {
+    listen 127.0.0.1:${port};
+    root ${dir}/www;
+    location / { }
+  }
+}
+`;
+}
+
+/** nginx serving `body` as a static file at `/answer.json`, from a temporary config dir. */
+export async function startNginxPeer(body: Buffer, options: { workers?: string; binary?: string } = {}): Promise<Peer> {
+  const binary = nginxBinary(options.binary);
+  const dir = mkdtempSync(join(tmpdir(), 'venvfarm-nginx-'));
+  // Started as root, nginx's workers run as an unprivileged user, who must be able to read the file.
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'www'), { mode: 0o755 });
+  writeFileSync(join(dir, 'www', 'answer.json'), body, { mode: 0o644 });
+  let lastError = '';
+  // The free port can be taken between the probe and nginx's bind: try a few.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, options.workers ?? '1'));
+    const child = spawn(binary, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const url = `http://127.0.0.1:${port}/answer.json`;
+    const status = await firstStatus(url, child);
+    if (status === 200) {
+      return {
+        label: 'nginx',
+        url,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    lastError = `${status === null ? 'no answer' : `HTTP ${status}`}; ${stderr}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`;
+    if (status !== null) break;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  throw new Error(`nginx did not start: ${lastError}`);
+}
+
+/** The status of the first answer from `url`, or null when the process exits (or 5 s pass) first. */
+async function firstStatus(url: string, child: ChildProcess): Promise<number | null> {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null || child.signalCode !== null) return null;
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return null;
+}
+
+/** The plain Node server, run in its own process so that it does not share the client's event loop. */
+const NODE_PEER_SOURCE = `
+const { readFileSync } = require('node:fs');
+const { createServer } = require('node:http');
+const body = readFileSync(process.argv[1]);
+const headers = { 'content-type': process.argv[2], 'content-length': String(body.length) };
+const server = createServer((req, res) => {
+  req.resume();
+  req.once('end', () => {
+    res.writeHead(200, headers);
+    res.end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+process.stdin.resume();
+process.stdin.once('end', () => process.exit(0));
+`;
+
+/** A plain Node `http` server answering `body` to every request, in a child process. */
+export async function startNodePeer(body: Buffer): Promise<Peer> {
+  const dir = mkdtempSync(join(tmpdir(), 'venvfarm-node-peer-'));
+  writeFileSync(join(dir, 'answer.json'), body);
+  // The child exits when its stdin closes, so it cannot outlive this process.
+  const child = spawn(process.execPath, ['-e', NODE_PEER_SOURCE, join(dir, 'answer.json'), CONTENT_TYPE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const port = await new Promise<number>((done, fail) => {
+    child.stdout!.setEncoding('utf8').once('data', (line: string) => done(Number(line.trim())));
+    child.once('exit', (code) => fail(new Error(`the node peer exited with ${code}`)));
+  });
+  return {
+    label: 'node http',
+    url: `http://127.0.0.1:${port}/answer.json`,
+    stop: async () => {
+      child.stdin!.end();
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface LoadTarget {
+  readonly label: string;
+  readonly url: string;
+  readonly method?: 'GET' | 'POST';
+  readonly body?: string;
+}
+
+interface Measured {
+  readonly result: autocannon.Result;
+  /** Latencies of the 2xx answers, ms, sorted (autocannon's own percentiles are whole ms). */
+  readonly latencies: Float64Array;
+}
+
+async function run(target: LoadTarget, connections: number, seconds: number): Promise<Measured> {
+  let latencies = new Float64Array(1 << 16);
+  let count = 0;
+  const result = await new Promise<autocannon.Result>((done, fail) => {
+    const instance = autocannon(
+      {
+        url: target.url,
+        method: target.method ?? 'GET',
+        connections,
+        duration: seconds,
+        ...(target.body === undefined ? {} : { body: target.body, headers: { 'content-type': 'application/json' } }),
+      },
+      (error, finished) => (error ? fail(error) : done(finished)),
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status < 200 || status >= 300) return;
+      if (count === latencies.length) {
+        const grown = new Float64Array(latencies.length * 2);
+        grown.set(latencies);
+        latencies = grown;
+      }
+      latencies[count++] = ms;
+    });
+  });
+  return { result, latencies: latencies.subarray(0, count).sort() };
+}
+
+const percentile = (sorted: Float64Array, p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
+
+/** Loads one target: a warm-up run (not counted), then the measured one. */
+export async function measure(target: LoadTarget, connections: number, seconds: number, warmupSeconds = 2): Promise<LoadFigure> {
+  if (warmupSeconds > 0) await run(target, connections, warmupSeconds);
+  const { result, latencies } = await run(target, connections, seconds);
+  return {
+    label: target.label,
+    requestsPerSecond: result.requests.average,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/**
+ * Starts nginx and a plain Node server on the bytes of venvfarm's cached answer and measures
+ * the four side by side with one client: nginx, node, venvfarm `GET /health`, venvfarm cached
+ * `POST /v1/resolve`. The peers are stopped before it returns.
+ */
+export async function measureHttpPeers(options: PeerOptions): Promise<PeerReport> {
+  const connections = options.connections ?? 10;
+  const seconds = options.seconds ?? 10;
+  const warmup = options.warmupSeconds ?? 2;
+  const resolveBody = options.resolveBody ?? DEFAULT_RESOLVE_BODY;
+  const workers = options.nginxWorkers ?? '1';
+  const answer = await cachedAnswer(options.venvfarmUrl, resolveBody);
+  const nginx = await startNginxPeer(answer, { workers, binary: options.nginxBinary });
+  const node = await startNodePeer(answer);
+  try {
+    const served = Buffer.from(await (await fetch(nginx.url)).arrayBuffer());
+    if (!served.equals(answer)) throw new Error('nginx does not serve the answer bytes');
+    return {
+      answerBytes: answer.length,
+      connections,
+      seconds,
+      nginxWorkers: workers,
+      nginx: await measure({ label: `nginx (static file, ${workers} worker${workers === '1' ? '' : 's'})`, url: nginx.url }, connections, seconds, warmup),
+      node: await measure({ label: 'node http (same bytes)', url: node.url }, connections, seconds, warmup),
+      health: await measure({ label: 'venvfarm GET /health', url: `${options.venvfarmUrl}/health` }, connections, seconds, warmup),
+      resolve: await measure({ label: 'venvfarm POST /v1/resolve (cache hit)', url: `${options.venvfarmUrl}/v1/resolve`, method: 'POST', body: JSON.stringify(resolveBody) }, connections, seconds, warmup),
+    };
+  } finally {
+    await node.stop();
+    await nginx.stop();
+  }
+}
+
+/** The report as markdown table lines, with the ratios to nginx. */
+export function formatPeerReport(report: PeerReport): string[] {
+  const ratio = (f: LoadFigure) => (f.requestsPerSecond / report.nginx.requestsPerSecond).toFixed(2);
+  const row = (f: LoadFigure) =>
+    `| ${f.label} | ${Math.round(f.requestsPerSecond).toLocaleString('en-US')} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${ratio(f)} | ${f.non2xx} / ${f.errors} |`;
+  return [
+    `HTTP peers: the same ${report.answerBytes}-byte answer, autocannon ${report.connections} connections, ${report.seconds} s each (after a warm-up), loopback, one client:`,
+    '',
+    '| server | req/s | p50 ms | p99 ms | / nginx | non-2xx / errors |',
+    '| --- | --- | --- | --- | --- | --- |',
+    row(report.nginx),
+    row(report.node),
+    row(report.health),
+    row(report.resolve),
+    '',
+    `cached resolve / nginx: ${ratio(report.resolve)} (target >= 0.5); / node http: ${(report.resolve.requestsPerSecond / report.node.requestsPerSecond).toFixed(2)}`,
+  ];
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const url = option('url');
+  if (url === undefined) throw new Error('usage: tsx bench/resolve/http-peers.ts --url http://HOST:PORT [--seconds 10] [--connections 10] [--warmup 2] [--body JSON] [--nginx-workers 1|auto]');
+  const body = option('body');
+  const report = await measureHttpPeers({
+    venvfarmUrl: url.replace(/\/$/, ''),
+    resolveBody: body === undefined ? undefined : (JSON.parse(body) as object),
+    connections: Number(option('connections') ?? 10),
+    seconds: Number(option('seconds') ?? 10),
+    warmupSeconds: Number(option('warmup') ?? 2),
+    nginxWorkers: option('nginx-workers'),
+  });
+  process.stdout.write(`${formatPeerReport(report).join('\n')}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,2 +1,0 @@
-SELECT id, kind, state, params, progress, error, created_at, started_at, finished_at
-FROM mirror_jobs WHERE id = $1;

@@ -1,2 +1,0 @@
--- A cached resolution by key.
-SELECT entry FROM resolve_cache WHERE key = $1;
