@@ -125,9 +125,11 @@ describe('the API edge under malformed requests', () => {
       fc.constantFrom('Basic YWRtaW46YWRtaW4=', 'Bearer', 'Bearer ', `Bearer ${TEST_ADMIN_TOKEN}x`, `Bearer ${TEST_ADMIN_TOKEN.slice(1)}`, `Token ${TEST_ADMIN_TOKEN}`, `Bearer  ${TEST_ADMIN_TOKEN} extra`),
     );
     const body = fc.constantFrom('{}', '{"incremental": true}', '{"upstream": "http://127.0.0.1:1/"}', '{"include": [', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]');
+    // An undeclared query parameter is refused too, but only once the credentials pass: they are checked first.
+    const target = fc.constantFrom('/v1/mirror/sync', '/v1/mirror/sync?force=1');
     await fc.assert(
-      fc.asyncProperty(authorization, body, async (header, text) => {
-        const request: RawRequest = { method: 'POST', target: '/v1/mirror/sync', headers: { 'Content-Type': 'application/json', ...(header === undefined ? {} : { Authorization: header }) }, body: text };
+      fc.asyncProperty(authorization, body, target, async (header, text, path) => {
+        const request: RawRequest = { method: 'POST', target: path, headers: { 'Content-Type': 'application/json', ...(header === undefined ? {} : { Authorization: header }) }, body: text };
         const response = await rawRequest(port, request, ANSWER_TIMEOUT_MS);
         expectOneShape(response, request);
         // A broken body may be refused by the parser first (400), but never accepted: only 400, 401 or 403.

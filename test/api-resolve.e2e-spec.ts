@@ -12,6 +12,7 @@ import { parse } from 'smol-toml';
 import request from 'supertest';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
 import { ErrorBodySchema } from '../apps/api/src/common/error-body';
+import { ResolveService } from '../apps/api/src/resolve/resolve.service';
 import { adminAuth, createTestApp } from './support/test-app';
 
 /**
@@ -209,6 +210,78 @@ describe('POST /v1/resolve', () => {
     await notified;
     expect((await resolve({ requirements: ['certifi'] }).expect(200)).body).toMatchObject({ cached: false, pins: first.body.pins });
     expect((await resolve({ requirements: ['certifi'] }).expect(200)).body.cached).toBe(true);
+  });
+
+  describe('a known request with an answer in memory, answered below NestJS (cached-answers.ts)', () => {
+    // The exact bytes of the request body: the key the answer is remembered by.
+    const sent = JSON.stringify({ ...target, requirements: ['charset-normalizer', 'idna'] });
+    const post = (text: string) => http().post('/v1/resolve').set('Content-Type', 'application/json').send(text);
+    // The same request in other bytes (each indentation once): not known, so NestJS's route answers it.
+    const otherwise = (indent: number) => JSON.stringify(JSON.parse(sent), null, indent);
+    const withoutTimings = ({ timings: _timings, ...rest }: Record<string, unknown>) => rest;
+    let first: request.Response;
+    let computations: jest.SpyInstance;
+
+    beforeAll(async () => {
+      first = await post(sent).expect(200);
+      computations = jest.spyOn(app.get(ResolveService), 'resolve');
+    });
+    beforeEach(() => computations.mockClear());
+    afterAll(() => computations.mockRestore());
+
+    it('answers it without NestJS, with the bytes and headers NestJS answers a hit with', async () => {
+      const fast = await post(sent).expect(200);
+      expect(computations).not.toHaveBeenCalled();
+      // The same request spelled otherwise is not known by its bytes: NestJS validates it and answers from the cache.
+      const viaNest = await post(otherwise(2)).expect(200);
+      expect(computations).toHaveBeenCalledTimes(1);
+      for (const res of [fast, viaNest]) {
+        expect(res.headers).toMatchObject({ 'x-venvfarm-cache': 'hit', etag: `"${first.body.key}"`, 'content-type': 'application/json; charset=utf-8' });
+        expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(res.body.timings).toEqual({ total_ms: expect.any(Number) });
+      }
+      expect(withoutTimings(fast.body)).toEqual(withoutTimings(viaNest.body));
+      expect(withoutTimings(fast.body)).toEqual({ ...withoutTimings(first.body), cached: true });
+      // Its id is the caller's when given, as on every route.
+      expect((await post(sent).set('X-Request-Id', 'hit-from-memory-1').expect(200)).headers['x-request-id']).toBe('hit-from-memory-1');
+      expect(computations).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers in the format Accept asks for, as NestJS does', async () => {
+      const fast = await post(sent).set('Accept', 'text/plain').expect(200);
+      expect(computations).not.toHaveBeenCalled();
+      const viaNest = await post(otherwise(3)).set('Accept', 'text/plain').expect(200);
+      expect(computations).toHaveBeenCalledTimes(1);
+      expect(fast.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(fast.text).toBe(viaNest.text);
+      expect(fast.text).toBe(first.body.requirements_txt);
+    });
+
+    it('leaves a request for a fresh answer or with a query to NestJS', async () => {
+      const fresh = await post(sent).set('Cache-Control', 'max-age=0, no-cache').expect(200);
+      expect(fresh.body.cached).toBe(false);
+      expect(computations).toHaveBeenCalledTimes(1);
+      const queried = await http().post('/v1/resolve?verbose=1').set('Content-Type', 'application/json').send(sent).expect(400);
+      expect(ErrorBodySchema.parse(queried.body)).toMatchObject({ error: 'invalid_input', field: 'verbose' });
+    });
+
+    it('asks for the read token when reads need one, as NestJS does', async () => {
+      const READ = 'read-token-of-the-hit-test-0123';
+      const guarded = await createApp({ readToken: READ });
+      try {
+        const hit = () => request(guarded.getHttpServer()).post('/v1/resolve').set('Content-Type', 'application/json').send(sent);
+        // Known to this app once NestJS's route has answered it.
+        expect((await hit().set('Authorization', `Bearer ${READ}`).expect(200)).body.key).toBe(first.body.key);
+        const answered = await hit().set('Authorization', `Bearer ${READ}`).expect(200);
+        expect(answered.headers['x-venvfarm-cache']).toBe('hit');
+        const none = await hit().expect(401);
+        expect(none.headers['www-authenticate']).toBe('Bearer realm="venvfarm"');
+        expect(ErrorBodySchema.parse(none.body).error).toBe('unauthorized');
+        expect(ErrorBodySchema.parse((await hit().set('Authorization', `Bearer ${READ}x`).expect(403)).body).error).toBe('forbidden');
+      } finally {
+        await guarded.close();
+      }
+    });
   });
 
   it('answers 503 with Retry-After when an unknown project needs the upstream and it is down', async () => {

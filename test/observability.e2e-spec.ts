@@ -186,6 +186,15 @@ describe('logs and metrics', () => {
       expect(written.filter((l) => l.reqId === undefined)).toEqual([]);
     });
 
+    it('logs a cache hit answered below NestJS like any request: its access line under its id, echoed', async () => {
+      const send = (id: string) => http().post('/v1/resolve').set('X-Request-Id', id).send({ ...target, requirements: ['six'] }).expect(200);
+      // 'six' was resolved and hit above: this process holds the answer and knows the request.
+      const hit = await send('req-hit-1');
+      expect(hit.headers).toMatchObject({ 'x-request-id': 'req-hit-1', 'x-venvfarm-cache': 'hit' });
+      const own = lines.filter((l) => l.reqId === 'req-hit-1');
+      expect(own).toEqual([expect.objectContaining({ level: 30, req: { method: 'POST', url: '/v1/resolve' }, res: { statusCode: 200 }, msg: expect.stringMatching(/^POST \/v1\/resolve 200 [\d.]+ ms$/) })]);
+    });
+
     it('makes a new id when none or an unusable one comes in, different for each request', async () => {
       const plain = await http().get('/health').expect(200);
       const other = await http().get('/health').expect(200);

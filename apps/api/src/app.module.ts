@@ -5,6 +5,7 @@ import { DatabaseModule, OrmModule } from '@venvfarm/db';
 import { QueueModule } from '@venvfarm/queue';
 import { UpstreamModule } from '@venvfarm/upstream';
 import { AuthModule } from './auth/auth.module';
+import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { UndeclaredQueryGuard } from './common/undeclared-query.guard';
 import { EdgeValidationPipe } from './common/validation.pipe';
@@ -19,7 +20,9 @@ import { ResolveModule } from './resolve/resolve.module';
   providers: [
     { provide: APP_FILTER, useClass: DomainErrorFilter },
     { provide: APP_PIPE, useClass: EdgeValidationPipe },
-    // After AuthModule's guard (global guards run in the order their modules are initialized).
+    // Global guards run in this order: the credentials first (an unauthenticated call is a 401
+    // whatever else is wrong with it), then the query.
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: UndeclaredQueryGuard },
   ],
 })

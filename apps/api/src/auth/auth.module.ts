@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { VenvfarmConfig } from '@venvfarm/config';
 import { adminToken } from './admin-token';
-import { BearerAuthGuard } from './bearer-auth.guard';
 import { Credentials } from './credentials';
 
 /**
- * Bearer-token access for every route (see {@link BearerAuthGuard}). The admin token is
- * VENVFARM_ADMIN_TOKEN, else the one kept in the data directory, made at first start; the server
- * says in one line on stdout where it is (never the token itself).
+ * The credentials of bearer-token access, which BearerAuthGuard (AppModule's first global guard)
+ * and the cache-hit path below NestJS check. The admin token is VENVFARM_ADMIN_TOKEN, else the
+ * one kept in the data directory, made at first start; the server says in one line on stdout
+ * where it is (never the token itself).
  */
 @Module({
   providers: [
@@ -23,7 +22,6 @@ import { Credentials } from './credentials';
         return new Credentials(admin.token, config.readToken);
       },
     },
-    { provide: APP_GUARD, useClass: BearerAuthGuard },
   ],
   exports: [Credentials],
 })

@@ -5,11 +5,12 @@
  * with the one error body:
  *
  * - `configureEdge(app)` (call before `init`/`listen`): the only body parser, for JSON, with the
- *   body limit and the nesting check (Fastify answers 415 for every other content type), and the
- *   answer to requests Node's HTTP parser refuses.
+ *   body limit and the nesting check (Fastify answers 415 for every other content type; the text
+ *   of the body is kept on the request, see {@link jsonTextOf}), and the answer to requests Node's
+ *   HTTP parser refuses.
  * - `FASTIFY_EDGE_OPTIONS`: what the Fastify adapter must be created with (its body limit, path
- *   parameter length, and the handler of the router's own errors, which Fastify only takes at
- *   construction).
+ *   parameter length, request ids, no middleware bridge, and the handler of the router's own
+ *   errors, which Fastify only takes at construction).
  */
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';

@@ -15,7 +15,7 @@ const NO_QUERY = z.strictObject({});
  *
  * A guard, not an interceptor: it only refuses, and on Node 20 every Nest interceptor costs a
  * request two `AsyncResource.bind` calls (~70 us together, measured on GET /health).
- * Registered after the authentication guard, so an unauthenticated call is a 401 whatever its query.
+ * AppModule registers it after the authentication guard, so an unauthenticated call is a 401 whatever its query.
  */
 @Injectable()
 export class UndeclaredQueryGuard implements CanActivate {

@@ -24,32 +24,27 @@ export function wantsFreshAnswer(cacheControl: string | undefined): boolean {
   return cacheControl !== undefined && NO_CACHE.test(cacheControl);
 }
 
-/** How many bodies of one answer are kept (differing only in `timings`: a hit from memory takes 0 or 0.01 ms). */
-const HIT_BODY_VARIANTS = 2;
-
 /**
- * The JSON bodies of held answers as hits, each with one `timings` value: a hit from memory
- * (`{"total_ms":0}` or `{"total_ms":0.01}`) is then sent as bytes made once, instead of a 6 KB
- * string built, flattened and encoded per reply (~2.5 us of a ~30 us hit, measured). Kept with
- * the answer object, so they go when it leaves the hot answers; at most
- * {@link HIT_BODY_VARIANTS} per answer (other timings are made per reply).
+ * The bytes of each held answer's JSON body as a hit, up to its `timings` value (which differs
+ * per reply), made on its first hit: a hit then copies them into its body instead of building,
+ * flattening and encoding a string of the whole answer. Kept with the answer object, so they go
+ * when it leaves the hot answers (so they take at most as much memory again as the hot answers).
  */
-const hitBodies = new WeakMap<ResolveAnswer, Map<string, Buffer>>();
+const hitHeads = new WeakMap<ResolveAnswer, Buffer>();
 
 /** The JSON body of a result: the answer's JSON (made once, when computed) with the per-reply fields. */
 function jsonBody(result: ResolveResult): string | Buffer {
-  const tail = `,"cached":${result.cached},"timings":${JSON.stringify(result.timings)}}`;
-  if (!result.cached) return `${result.json.slice(0, -1)}${tail}`;
-  let bodies = hitBodies.get(result.answer);
-  if (bodies === undefined) {
-    bodies = new Map();
-    hitBodies.set(result.answer, bodies);
+  const timings = `${JSON.stringify(result.timings)}}`;
+  if (!result.cached) return `${result.json.slice(0, -1)},"cached":false,"timings":${timings}`;
+  let head = hitHeads.get(result.answer);
+  if (head === undefined) {
+    head = Buffer.from(`${result.json.slice(0, -1)},"cached":true,"timings":`);
+    hitHeads.set(result.answer, head);
   }
-  let body = bodies.get(tail);
-  if (body === undefined) {
-    body = Buffer.from(`${result.json.slice(0, -1)}${tail}`);
-    if (bodies.size < HIT_BODY_VARIANTS) bodies.set(tail, body);
-  }
+  // Timings are numbers under ASCII names: one byte per character.
+  const body = Buffer.allocUnsafe(head.length + timings.length);
+  head.copy(body);
+  body.write(timings, head.length, 'latin1');
   return body;
 }
 

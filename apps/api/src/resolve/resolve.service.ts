@@ -193,6 +193,9 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
   }
 
   private async compute(key: string, request: ResolveRequest): Promise<{ entry: HotAnswer<ResolveAnswer>; timings: Record<string, number> }> {
+    // Taken before the resolution reads the mirror: its serials are current in this generation
+    // unless a change lands meanwhile (which starts another, and the next hit checks again).
+    const generation = this.changes.current();
     const resolution = await resolveOnMirror(
       this.db.pool,
       {
@@ -214,6 +217,7 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
     const answer = this.answer(key, request, resolution);
     const entry = { answer, touched: [...resolution.touched], json: answerJson(answer) };
     await this.cache.set<ResolveAnswer>(key, { answer, touched: entry.touched });
+    if (generation !== null) this.checkedIn.set(entry, generation);
     this.hot.set(key, entry);
     const { stats } = resolution;
     return {

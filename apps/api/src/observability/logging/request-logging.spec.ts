@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { rootLogger } from './app-logger';
 import { LinesPerTurn } from './log-destination';
 import { runInRequest } from './request-context';
@@ -86,5 +88,17 @@ describe('LinesPerTurn', () => {
     await new Promise((done) => setImmediate(done));
     batch.flush();
     expect(target.lines).toEqual(['a\n']);
+  });
+
+  it('writes what it holds when the process dies of an uncaught exception', () => {
+    const code = `
+      const { LinesPerTurn } = require(${JSON.stringify(join(__dirname, 'log-destination.ts'))});
+      const batch = new LinesPerTurn({ write: (text) => require('node:fs').writeSync(1, text) });
+      batch.write('held\\n');
+      throw new Error('boom');`;
+    const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', code], { encoding: 'utf8' });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toContain('boom');
+    expect(child.stdout).toBe('held\n');
   });
 });

@@ -39,7 +39,8 @@ export interface Completion {
 /**
  * Writes access lines: the line pino would write for `logger[level]({reqId, req: {method, url},
  * res: {statusCode}, responseTime}, message)`, made directly as text. pino's generic way
- * (merging objects, serializing each) cost ~3 us of every request; this costs a fraction.
+ * (merging objects, serializing each) takes ~0.9 us a line in a micro-benchmark and cost ~3 us
+ * per request under load in a bare Fastify server (issue 8); this takes ~0.2 us.
  * (request-logging.spec.ts holds the two to the same output.)
  */
 export class AccessLog {
