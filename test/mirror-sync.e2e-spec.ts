@@ -68,19 +68,15 @@ const indexSerial = async (pool: Pool) => Number((await pool.query(`SELECT seria
 
 /** Runs `venvfarm mirror sync ...` in-process against `db`, returning what it printed. */
 async function cli(db: Db, args: string[]): Promise<string> {
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = db.url;
   let out = '';
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += chunk.toString();
     return true;
   });
   try {
-    await mirrorSyncCommand().exitOverride().parseAsync(args, { from: 'user' });
+    await mirrorSyncCommand({ ...process.env, DATABASE_URL: db.url }).exitOverride().parseAsync(args, { from: 'user' });
   } finally {
     write.mockRestore();
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
   }
   return out;
 }

@@ -2,10 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { loadConfig, VenvfarmConfig } from '@venvfarm/config';
+import { AppLogger, LogDestination } from '@venvfarm/logging';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureEdge, FASTIFY_EDGE_OPTIONS } from '../../apps/api/src/common/edge';
-import { AppLogger } from '../../apps/api/src/observability/logging/app-logger';
-import { LogDestination } from '../../apps/api/src/observability/logging/log-destination';
 
 /** The admin token of test apps (unless a test gives another): no token file is written. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';

@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppLogger } from '@venvfarm/logging';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
-import { AppLogger } from './observability/logging/app-logger';
 import { configureEdge, FASTIFY_EDGE_OPTIONS } from './common/edge';
 import { setupOpenApi } from './openapi';
 

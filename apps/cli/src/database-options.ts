@@ -13,8 +13,8 @@ export function withDatabaseOptions(command: Command): Command {
 }
 
 /** Opens the database the options and environment name, runs `fn`, and closes it. */
-export async function withDatabase<T>(options: DatabaseOptions, fn: (db: Database) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env, { dataDir: options.dataDir });
+export async function withDatabase<T>(options: DatabaseOptions, fn: (db: Database) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const config = loadConfig(env, { dataDir: options.dataDir });
   const db = await openDatabase(config, { onConnectionError: (error) => process.stderr.write(`venvfarm: database connection lost: ${error.message}\n`) });
   try {
     return await fn(db);

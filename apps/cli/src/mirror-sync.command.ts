@@ -28,8 +28,8 @@ const positiveInt = (value: string) => {
   return n;
 };
 
-/** `venvfarm mirror sync`: metadata sync from an upstream simple index (full or incremental). */
-export function mirrorSyncCommand(): Command {
+/** `venvfarm mirror sync`: metadata sync from an upstream simple index (full or incremental); settings from `env`. */
+export function mirrorSyncCommand(env: NodeJS.ProcessEnv = process.env): Command {
   return withDatabaseOptions(new Command('sync'))
     .description('sync project metadata from an upstream index (PEP 691/503 pages and PEP 658 .metadata files; no artifacts)')
     .option('--upstream <url>', 'upstream simple index (default: VENVFARM_UPSTREAM or https://pypi.org/simple/)')
@@ -39,7 +39,7 @@ export function mirrorSyncCommand(): Command {
     .addOption(new Option('--changes-from <source>', 'how --incremental finds changes').choices(['auto', 'xml-rpc', 'root-index']).default('auto'))
     .option('--concurrency <n>', 'concurrent HTTP requests', positiveInt, 8)
     .action(async (options: SyncCommandOptions) => {
-      const upstreamUrl = options.upstream ?? loadConfig(process.env, { dataDir: options.dataDir }).upstream;
+      const upstreamUrl = options.upstream ?? loadConfig(env, { dataDir: options.dataDir }).upstream;
       const include = options.include === undefined ? null : readList(options.include, '--include');
       const exclude = options.exclude === undefined ? null : readList(options.exclude, '--exclude');
       const terminal = new SyncTerminal();
@@ -54,6 +54,7 @@ export function mirrorSyncCommand(): Command {
           onProgress: terminal.progress,
           onFailure: terminal.failure,
         }),
+        env,
       ).finally(() => terminal.stop());
       terminal.finish(summary);
     });

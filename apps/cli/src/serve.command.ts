@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 
 /** Parses a TCP port; 0 lets the system pick a free one. */
-export function parsePort(value: string): number {
+function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`not a TCP port: ${value}`);
   return port;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@venvfarm/config';
 import { DatabaseModule } from '@venvfarm/db';
+import { LoggingModule } from '@venvfarm/logging';
 import { MirrorJobsModule } from '@venvfarm/mirror';
 import { QueueModule } from '@venvfarm/queue';
 
@@ -8,7 +9,8 @@ import { QueueModule } from '@venvfarm/queue';
  * The worker process: runs the processors of every queue (mirror syncs that `POST
  * /v1/mirror/sync` queued; builds later), beside or instead of the API processes
  * (`VENVFARM_JOBS=off` there). Any number of workers on any number of hosts share the queues;
- * SIGTERM gives a running job back to the queue and exits.
+ * SIGTERM gives a running job back to the queue and exits. It logs as the API does
+ * ({@link LoggingModule}: pino JSON lines on stdout, readable on a terminal).
  */
-@Module({ imports: [ConfigModule.forRoot(), DatabaseModule, QueueModule.forRoot({ work: 'all' }), MirrorJobsModule] })
+@Module({ imports: [ConfigModule.forRoot(), LoggingModule, DatabaseModule, QueueModule.forRoot({ work: 'all' }), MirrorJobsModule] })
 export class WorkerModule {}

@@ -17,14 +17,16 @@ describe('loadConfig', () => {
       queueNamespace: 'venvfarm_queue',
       queueLockMs: 30000,
       queueStalledIntervalMs: 30000,
+      queueTimeoutMs: 5000,
     });
   });
 
   it('reads the queue settings and refuses a namespace that is no PostgreSQL schema name', () => {
-    expect(loadConfig({ VENVFARM_QUEUE_NAMESPACE: 'vf_q1', VENVFARM_QUEUE_LOCK_MS: '2000', VENVFARM_QUEUE_STALLED_INTERVAL_MS: '500' })).toMatchObject({
+    expect(loadConfig({ VENVFARM_QUEUE_NAMESPACE: 'vf_q1', VENVFARM_QUEUE_LOCK_MS: '2000', VENVFARM_QUEUE_STALLED_INTERVAL_MS: '500', VENVFARM_QUEUE_TIMEOUT_MS: '750' })).toMatchObject({
       queueNamespace: 'vf_q1',
       queueLockMs: 2000,
       queueStalledIntervalMs: 500,
+      queueTimeoutMs: 750,
     });
     expect(() => loadConfig({ VENVFARM_QUEUE_NAMESPACE: 'a-b' })).toThrow(ConfigError);
     expect(() => loadConfig({ VENVFARM_QUEUE_LOCK_MS: '0' })).toThrow('VENVFARM_QUEUE_LOCK_MS must be a positive number of milliseconds: 0');

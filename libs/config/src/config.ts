@@ -54,6 +54,11 @@ export abstract class VenvfarmConfig {
   abstract readonly queueLockMs: number;
   /** `VENVFARM_QUEUE_STALLED_INTERVAL_MS`: how often workers look for jobs of dead workers. Default 30000. */
   abstract readonly queueStalledIntervalMs: number;
+  /**
+   * `VENVFARM_QUEUE_TIMEOUT_MS`: how long a call to the queue backend made for a request (and
+   * the first connection at start-up) may take before it fails (HTTP 503). Default 5000.
+   */
+  abstract readonly queueTimeoutMs: number;
 }
 
 /** A configuration value that cannot be used, named with its variable. */
@@ -134,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     queueNamespace: overrides.queueNamespace ?? identifier('VENVFARM_QUEUE_NAMESPACE', env.VENVFARM_QUEUE_NAMESPACE, 'venvfarm_queue'),
     queueLockMs: overrides.queueLockMs ?? milliseconds('VENVFARM_QUEUE_LOCK_MS', env.VENVFARM_QUEUE_LOCK_MS, 30_000),
     queueStalledIntervalMs: overrides.queueStalledIntervalMs ?? milliseconds('VENVFARM_QUEUE_STALLED_INTERVAL_MS', env.VENVFARM_QUEUE_STALLED_INTERVAL_MS, 30_000),
+    queueTimeoutMs: overrides.queueTimeoutMs ?? milliseconds('VENVFARM_QUEUE_TIMEOUT_MS', env.VENVFARM_QUEUE_TIMEOUT_MS, 5_000),
   };
 }

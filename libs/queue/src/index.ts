@@ -14,6 +14,7 @@ export type { JobStateCounts } from './job-producer';
 export * from './job-processor';
 export { QueueWorkers } from './queue-workers';
 export { Queues } from './queues';
+export { QueueUnavailableError } from './backend-calls';
 export * from './nest/queue.module';
 export { QueueProcessor } from './nest/queue-processor.decorator';
 export type { QueueWork } from './nest/queue-workers.service';

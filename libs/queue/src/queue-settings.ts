@@ -30,6 +30,11 @@ export interface QueueSettings {
    * queue; a job still running after it is left to stalled-job recovery.
    */
   readonly shutdownGraceMs: number;
+  /**
+   * How long a call made for a request (add or read a job, count jobs, ping; also the first
+   * connection at start-up) may take before it fails with `QueueUnavailableError`.
+   */
+  readonly callTimeoutMs: number;
   /** Overrides every queue's retry policy (tests use short backoffs). */
   readonly retry?: Partial<RetryPolicy>;
   readonly log?: QueueLog;
@@ -44,10 +49,15 @@ export interface QueueConfig {
   readonly queueLockMs?: number;
   /** {@link QueueSettings.stalledIntervalMs} (`VENVFARM_QUEUE_STALLED_INTERVAL_MS`). */
   readonly queueStalledIntervalMs?: number;
+  /** {@link QueueSettings.callTimeoutMs} (`VENVFARM_QUEUE_TIMEOUT_MS`). */
+  readonly queueTimeoutMs?: number;
 }
 
 /** The default namespace: a valid PostgreSQL schema name, and a readable Redis key prefix. */
 export const DEFAULT_QUEUE_NAMESPACE = 'venvfarm_queue';
+
+/** The default of {@link QueueSettings.callTimeoutMs}. */
+export const DEFAULT_QUEUE_TIMEOUT_MS = 5_000;
 
 /**
  * Settings from the configuration; `databaseUrl` is the mirror's database, used when no Redis is
@@ -62,6 +72,7 @@ export function queueSettings(config: QueueConfig, databaseUrl: string, log?: Qu
     // A sync that killed its worker twice (out of memory, say) will most likely do it again.
     maxStalledCount: 2,
     shutdownGraceMs: 5_000,
+    callTimeoutMs: config.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
     log,
   };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createTestDatabase } from '@venvfarm/db/testing';
 import type { MirrorSyncPayload } from './job-payloads';
+import { QueueUnavailableError } from './backend-calls';
 import { JobProcessor, MissingProcessorError, RunningJob, UnretryableJobError } from './job-processor';
 import type { JobView } from './job-view';
 import { queueSettings, QueueSettings } from './queue-settings';
@@ -258,6 +259,21 @@ describe.each(QUEUE_BACKENDS)('queues on %s', (kind: QueueBackendKind) => {
     await queues.workers.stop();
     expect(logs.some((l) => l.startsWith('warn: mirror-sync: a job did not stop within 200 ms'))).toBe(true);
     gated.release();
+  });
+
+  test('closed queues answer QueueUnavailableError and never reopen a connection', async () => {
+    const queues = open();
+    const producer = queues.producer('mirror-sync');
+    await producer.enqueue(payload());
+    await queues.close();
+    await expect(producer.enqueue(payload())).rejects.toThrow(QueueUnavailableError);
+    await expect(producer.get('1')).rejects.toThrow('cannot read mirror-sync job 1: this process has closed its queues (it is shutting down)');
+    await expect(queues.counts()).rejects.toThrow(QueueUnavailableError);
+    await expect(queues.ping()).rejects.toThrow(QueueUnavailableError);
+    // A producer not asked for before the close is not made now (its connection would stay open).
+    const fresh = new Queues(queues.settings);
+    await fresh.close();
+    expect(() => fresh.producer('mirror-sync')).toThrow(QueueUnavailableError);
   });
 
   test('a worker killed with SIGKILL mid-job: the job is given back after the lock expires, not shown running, and another worker completes it', async () => {

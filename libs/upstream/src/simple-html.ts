@@ -9,7 +9,8 @@
  * PyPI's trailing `<!--SERIAL N-->` comment when the caller has no `X-PyPI-Last-Serial`.
  */
 import { MalformedResponseError } from './upstream-errors';
-import { normalizeProjectName, RootIndex, sha256OrNull, SimpleFile, SimpleProjectPage } from './simple-page';
+import { normalizeName } from '@venvfarm/pep508';
+import { RootIndex, sha256OrNull, SimpleFile, SimpleProjectPage } from './simple-page';
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
@@ -96,7 +97,7 @@ export function parseHtmlRootIndex(html: string, url: string, headerSerial: numb
   const seen = new Set<string>();
   for (const anchor of anchorsOf(html)) {
     const name = anchor.text !== '' ? anchor.text : /\/simple\/([^/]+)\/?$/.exec(anchor.attributes.get('href') ?? '')?.[1];
-    if (name) seen.add(normalizeProjectName(name));
+    if (name) seen.add(normalizeName(name));
   }
   if (seen.size === 0 && !/<html|<body|<!doctype/i.test(html)) throw new MalformedResponseError('not an HTML index', url);
   return { serial: headerSerial ?? htmlSerial(html), projects: [...seen].map((name) => ({ name, serial: null })), format: 'html' };

@@ -8,7 +8,8 @@
  * against the page's own URL.
  */
 import { MalformedResponseError } from './upstream-errors';
-import { normalizeProjectName, RootIndex, sha256OrNull, SimpleFile, SimpleProjectPage } from './simple-page';
+import { normalizeName } from '@venvfarm/pep508';
+import { RootIndex, sha256OrNull, SimpleFile, SimpleProjectPage } from './simple-page';
 
 type Json = Record<string, unknown>;
 
@@ -74,7 +75,7 @@ export function parseJsonProjectPage(text: string, pageUrl: string, project: str
   });
   const versions = Array.isArray(page.versions) && page.versions.every((v) => typeof v === 'string') ? (page.versions as string[]) : null;
   return {
-    name: typeof page.name === 'string' ? normalizeProjectName(page.name) : project,
+    name: typeof page.name === 'string' ? normalizeName(page.name) : project,
     serial: serialOf(page.meta),
     versions,
     files,
@@ -89,7 +90,7 @@ export function parseJsonRootIndex(text: string, url: string): RootIndex {
   const projects = root.projects.flatMap((entry) => {
     if (!isObject(entry) || typeof entry.name !== 'string') return [];
     const serial = entry['_last-serial'];
-    return [{ name: normalizeProjectName(entry.name), serial: typeof serial === 'number' ? serial : null }];
+    return [{ name: normalizeName(entry.name), serial: typeof serial === 'number' ? serial : null }];
   });
   return { serial: serialOf(root.meta), projects, format: 'json' };
 }

@@ -50,10 +50,6 @@ export interface RootIndex {
   readonly format: 'json' | 'html';
 }
 
-/** PEP 503 normalization, kept local so the parsers stand alone. */
-export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 const HEX64 = /^[0-9a-f]{64}$/;
 

@@ -10,7 +10,8 @@ import { CoreMetadata, parseCoreMetadata } from './core-metadata';
 import { FetchedResponse, FetchOptions, HttpFetcher } from './http-fetcher';
 import { parseHtmlProjectPage, parseHtmlRootIndex } from './simple-html';
 import { parseJsonProjectPage, parseJsonRootIndex } from './simple-json';
-import { normalizeProjectName, RootIndex, SimpleFile, SimpleProjectPage } from './simple-page';
+import { normalizeName } from '@venvfarm/pep508';
+import { RootIndex, SimpleFile, SimpleProjectPage } from './simple-page';
 import { MalformedResponseError, UpstreamError, UpstreamHttpError, XmlRpcFaultError } from './upstream-errors';
 import { ChangelogEntry, changelogEntries, parseXmlRpcResponse, xmlRpcRequest, XmlRpcValue } from './xml-rpc';
 
@@ -49,7 +50,7 @@ export class UpstreamClient {
 
   /** A project's page, or null when the index does not have the project (404). */
   async projectPage(name: string): Promise<SimpleProjectPage | null> {
-    const project = normalizeProjectName(name);
+    const project = normalizeName(name);
     const url = new URL(`${encodeURIComponent(project)}/`, this.simpleUrl).toString();
     const response = await this.fetcher.fetch(url, { headers: { Accept: SIMPLE_ACCEPT }, project });
     if (response.status === 404) return null;
@@ -79,7 +80,7 @@ export class UpstreamClient {
    * release or no JSON API, or says nothing about its dependencies.
    */
   async releaseJsonMetadata(project: string, version: string): Promise<{ requiresDist: string[]; requiresPython: string | null } | null> {
-    const name = normalizeProjectName(project);
+    const name = normalizeName(project);
     const url = new URL(`../pypi/${encodeURIComponent(name)}/${encodeURIComponent(version)}/json`, this.simpleUrl).toString();
     const response = await this.fetcher.fetch(url, { headers: { Accept: 'application/json' }, project: name });
     if (response.status !== 200) return null;

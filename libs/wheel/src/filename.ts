@@ -17,6 +17,7 @@
  * - Eggs and installers (`.egg`, `.exe`, `.msi`, `.rpm`…) raise {@link UnsupportedFilenameError}.
  */
 import { InvalidVersionError, Version } from '@venvfarm/pep440';
+import { normalizeName } from '@venvfarm/pep508';
 import { InvalidFilenameError, UnsupportedFilenameError } from './errors';
 import { expandTagSet, splitCompressedPart } from './tags';
 
@@ -76,10 +77,6 @@ export type DistributionFilename = WheelFilename | SdistFilename;
 /** Distribution kinds recognised only to be declined. */
 const UNSUPPORTED_EXTENSIONS = ['.egg', '.exe', '.msi', '.rpm', '.dmg', '.deb', '.egg-info'];
 
-/** PEP 503 normalization (the same rule as pep508's `normalizeName`). */
-function canonicalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 const isAlnum = (c: string) => /^[A-Za-z0-9]$/.test(c);
 
@@ -185,7 +182,7 @@ export function parseWheelFilename(filename: string): WheelFilename {
   return {
     kind: 'wheel',
     filename,
-    name: canonicalizeName(name.text),
+    name: normalizeName(name.text),
     rawName: name.text,
     version: normalizedVersion,
     build,
@@ -224,8 +221,8 @@ export function parseSdistFilename(filename: string, projectName?: string): Sdis
 
   let sep: number;
   if (projectName !== undefined) {
-    const wanted = canonicalizeName(projectName);
-    sep = dashesOf(stem).find((i) => canonicalizeName(stem.slice(0, i)) === wanted) ?? -1;
+    const wanted = normalizeName(projectName);
+    sep = dashesOf(stem).find((i) => normalizeName(stem.slice(0, i)) === wanted) ?? -1;
     if (sep < 0) {
       throw new InvalidFilenameError(
         `the filename does not start with project ${JSON.stringify(projectName)} and a '-'`,
@@ -248,7 +245,7 @@ export function parseSdistFilename(filename: string, projectName?: string): Sdis
     );
   }
   const version = parseVersionAt(filename, stem.slice(sep + 1), sep + 1);
-  return { kind: 'sdist', filename, name: canonicalizeName(rawName), rawName, version, format };
+  return { kind: 'sdist', filename, name: normalizeName(rawName), rawName, version, format };
 }
 
 /** Throws UnsupportedFilenameError for recognised but unhandled distribution kinds. */

@@ -43,6 +43,13 @@ const ERROR_DOCS: Record<ErrorCode, { description: string; example: ErrorBody }>
     description: 'The upstream index is needed and cannot answer; see `Retry-After`',
     example: { error: 'upstream_unavailable', detail: 'the upstream index is needed for this request and could not answer: connect ECONNREFUSED 127.0.0.1:8081' },
   },
+  queue_unavailable: {
+    description: 'The job queue backend (Redis or PostgreSQL) does not answer, or the server is shutting down; see `Retry-After`',
+    example: {
+      error: 'queue_unavailable',
+      detail: 'the job queue is needed for this request and could not answer: cannot add a mirror-sync job: the queue backend (Redis at REDIS_URL redis://127.0.0.1:6379) did not answer within 5000 ms',
+    },
+  },
 };
 
 /**

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { HttpAdapterHost } from '@nestjs/core';
 import { InputError } from '@venvfarm/pep440';
 import { ProjectNotFoundError } from '@venvfarm/resolution';
+import { QueueUnavailableError } from '@venvfarm/queue';
 import { SolveTimeoutError, UnsatisfiableError } from '@venvfarm/resolver';
 import { UpstreamError, UpstreamHttpError } from '@venvfarm/upstream';
 import { ZodValidationException } from 'nestjs-zod';
@@ -14,6 +15,9 @@ import { validationErrorBody } from './request-errors';
 
 /** How long a client should wait before retrying a request the upstream failed. */
 export const UPSTREAM_RETRY_AFTER_SECONDS = 30;
+
+/** How long a client should wait before retrying a request the job queue could not serve. */
+export const QUEUE_RETRY_AFTER_SECONDS = 10;
 
 /** The challenge of a 401 (RFC 6750). */
 export const WWW_AUTHENTICATE = 'Bearer realm="venvfarm"';
@@ -32,8 +36,9 @@ export interface ErrorAnswer {
  * The one place where errors become HTTP answers, on any NestJS platform (it writes through
  * the platform adapter). Every answer has the body `{error, detail, field?, line?, position?}`:
  * invalid requests are 400 naming the field (and the position for PEP 440/508 input), a missing
- * or wrong credential 401/403, an upstream that cannot answer 503 with Retry-After, and anything
- * that is not a known error is a bug: the only path to a 500, logged, with nothing internal shown.
+ * or wrong credential 401/403, an upstream or a job queue that cannot answer 503 with
+ * Retry-After, and anything that is not a known error is a bug: the only path to a 500, logged,
+ * with nothing internal shown.
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -93,6 +98,15 @@ export class DomainErrorFilter implements ExceptionFilter {
         // The upstream is down or broken: the client may try again later, and the mirror is fine.
         headers: { 'Retry-After': String(UPSTREAM_RETRY_AFTER_SECONDS) },
         body: { error: 'upstream_unavailable', detail: `the upstream index is needed for this request and could not answer${status}: ${exception.message}` },
+      };
+    }
+    if (exception instanceof QueueUnavailableError) {
+      this.logger.warn(exception.message);
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        // Redis (or the queue's PostgreSQL) is unreachable, or this server is shutting down: another try may work.
+        headers: { 'Retry-After': String(QUEUE_RETRY_AFTER_SECONDS) },
+        body: { error: 'queue_unavailable', detail: `the job queue is needed for this request and could not answer: ${exception.message}` },
       };
     }
     if (exception instanceof HttpException) return httpExceptionAnswer(exception);

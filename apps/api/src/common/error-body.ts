@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   headers_too_large: 431,
   internal: 500,
   upstream_unavailable: 503,
+  queue_unavailable: 503,
   not_ready: 503,
 } as const;
 
@@ -49,11 +50,6 @@ export const ErrorBodySchema = z
     title: 'Error',
     examples: [{ error: 'invalid_input', detail: 'Expected end or semicolon (after version specifier)\n    django>=4,<<5\n          ~~~^', field: 'requirements[0]', position: 10 }],
   });
-
-/** The status that goes with a code. */
-export function statusOf(code: ErrorCode): number {
-  return ERROR_CODES[code];
-}
 
 /** The code of a status that no more specific code describes (a framework's own errors). */
 export function codeOfStatus(status: number): ErrorCode {

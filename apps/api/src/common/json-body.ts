@@ -68,16 +68,8 @@ export function readJsonBody(bytes: Buffer): JsonBody | undefined {
   }
 }
 
-/**
- * Parses a JSON body: empty is no body (undefined), else the value.
- * @throws InvalidJsonError when it nests too deep or is not JSON
- */
-export function parseJsonBody(bytes: Buffer): unknown {
-  return readJsonBody(bytes)?.value;
-}
-
 /** A JSON.parse error as an InvalidJsonError, with the position when the message gives one. */
-export function invalidJson(error: unknown): InvalidJsonError {
+function invalidJson(error: unknown): InvalidJsonError {
   const message = error instanceof Error ? error.message : String(error);
   const at = /at position (\d+)/.exec(message);
   return new InvalidJsonError(`the body is not valid JSON: ${message}`, at === null ? undefined : Number(at[1]));

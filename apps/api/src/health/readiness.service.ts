@@ -5,7 +5,10 @@ import { Queues } from '@venvfarm/queue';
 /** What the checks found: ready (each check that ran), or the checks that failed with their reasons. */
 export type ReadinessCheck = { ready: true; checks: { database: 'ok'; queue?: 'ok' } } | { ready: false; failures: string[] };
 
-/** How long one check may take: a dependency that does not answer by then is not ready. */
+/**
+ * How long the database check may take: a database that does not answer by then is not ready.
+ * The queue check needs no bound here: every queue call has its own (`VENVFARM_QUEUE_TIMEOUT_MS`).
+ */
 export const CHECK_TIMEOUT_MS = 2_000;
 
 function withTimeout(check: Promise<void>, ms: number): Promise<void> {
@@ -29,10 +32,10 @@ export class ReadinessService {
   ) {}
 
   async check(): Promise<ReadinessCheck> {
-    const checks: ['database' | 'queue', () => Promise<void>][] = [['database', () => this.db.ping()]];
+    const checks: ['database' | 'queue', () => Promise<void>][] = [['database', () => withTimeout(this.db.ping(), CHECK_TIMEOUT_MS)]];
     const queues = this.queues;
     if (queues !== undefined) checks.push(['queue', () => queues.ping()]);
-    const results = await Promise.allSettled(checks.map(([, run]) => withTimeout(run(), CHECK_TIMEOUT_MS)));
+    const results = await Promise.allSettled(checks.map(([, run]) => run()));
     const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [`${checks[i][0]}: ${reason(result.reason)}`] : []));
     if (failures.length > 0) return { ready: false, failures };
     return { ready: true, checks: { database: 'ok', ...(queues === undefined ? {} : { queue: 'ok' as const }) } };

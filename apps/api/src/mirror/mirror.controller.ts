@@ -35,7 +35,7 @@ export class MirrorController {
   @ApiOperation({ summary: 'Queue a sync from the configured upstream (admin); an identical queued or running sync is answered instead of a second one' })
   @ApiBody({ type: SyncRequestDto, required: false })
   @ApiJsonAnswer(202, 'MirrorJob', 'The queued job, or the identical one already queued or running')
-  @ApiErrorResponses('invalid_input', 'invalid_json', 'payload_too_large', 'unsupported_media_type')
+  @ApiErrorResponses('invalid_input', 'invalid_json', 'payload_too_large', 'unsupported_media_type', 'queue_unavailable')
   sync(@Body() request: SyncRequestDto): Promise<JobView<'mirror-sync'>> {
     return this.syncs.enqueue({ ...request, upstream: this.config.upstream });
   }
@@ -44,7 +44,7 @@ export class MirrorController {
   @ReadAccess()
   @ApiOperation({ summary: 'A job: its state, progress and summary' })
   @ApiJsonAnswer(200, 'MirrorJob', 'The job')
-  @ApiErrorResponses('invalid_input', 'not_found')
+  @ApiErrorResponses('invalid_input', 'not_found', 'queue_unavailable')
   async job(@Param() params: JobParamsDto): Promise<JobView<'mirror-sync'>> {
     const job = await this.syncs.get(params.id);
     if (job === null) throw new NotFoundException(`no mirror job ${params.id}`);

@@ -1,12 +1,10 @@
-import { Global, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { VenvfarmConfig } from '@venvfarm/config';
 import { Database } from '@venvfarm/db';
+import { AppLogger, LogDestination, LoggingModule } from '@venvfarm/logging';
 import { Queues } from '@venvfarm/queue';
 import { UpstreamObserver } from '@venvfarm/upstream';
 import type { FastifyInstance } from 'fastify';
-import { AppLogger, rootLogger } from './logging/app-logger';
-import { defaultLogDestination, LogDestination } from './logging/log-destination';
 import { AccessLog, fastifyRequestLogging } from './logging/request-logging';
 import { fastifyHttpMetrics } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
@@ -19,8 +17,8 @@ function createMetrics(db: Database, queues: Queues | undefined): Metrics {
 }
 
 /**
- * Logs and metrics of the API. Logs: pino, JSON lines (readable on a terminal), the level from
- * `VENVFARM_LOG_LEVEL`; {@link AppLogger} (nestjs-pino's Nest logger) is the app logger; a
+ * Logs and metrics of the API. Logs: {@link LoggingModule} (pino, JSON lines, readable on a
+ * terminal, the level from `VENVFARM_LOG_LEVEL`; {@link AppLogger} is the app logger), and a
  * request id on every line of a request (`X-Request-Id` in and out) and an access line per
  * request, from Fastify hooks (request-logging.ts). Metrics: `GET /metrics` from the app's own
  * registry, HTTP timing by route template, and the {@link UpstreamObserver} the upstream clients
@@ -31,16 +29,15 @@ function createMetrics(db: Database, queues: Queues | undefined): Metrics {
  */
 @Global()
 @Module({
+  imports: [LoggingModule],
   controllers: [MetricsController],
   providers: [
-    { provide: LogDestination, useFactory: () => defaultLogDestination() },
-    { provide: AppLogger, inject: [VenvfarmConfig, LogDestination], useFactory: (config: VenvfarmConfig, destination: LogDestination) => new AppLogger(rootLogger(config.logLevel, destination)) },
     { provide: Metrics, inject: [Database, { token: Queues, optional: true }], useFactory: createMetrics },
     { provide: UpstreamObserver, inject: [Metrics], useFactory: (metrics: Metrics) => new UpstreamTelemetry(metrics) },
   ],
-  exports: [AppLogger, Metrics, UpstreamObserver],
+  exports: [LoggingModule, Metrics, UpstreamObserver],
 })
-export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown {
+export class ObservabilityModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: Metrics,
@@ -55,10 +52,5 @@ export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown 
     const fastify = adapter.getInstance<FastifyInstance>();
     fastifyRequestLogging(fastify, new AccessLog(this.logger.root, this.destination));
     fastifyHttpMetrics(this.metrics, fastify);
-  }
-
-  /** Lines held back for the end of the event loop's turn go out before the process ends. */
-  onApplicationShutdown(): void {
-    this.destination.flush?.();
   }
 }

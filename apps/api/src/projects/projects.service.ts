@@ -1,9 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { VenvfarmConfig } from '@venvfarm/config';
 import { Database } from '@venvfarm/db';
-import { Dependents, dependents, DependentsOptions, ProjectRepository, ProjectView } from '@venvfarm/mirror';
-import { ensureProject } from '@venvfarm/mirror';
-import { UpstreamClient } from '@venvfarm/upstream';
+import { Dependents, dependents, DependentsOptions, LazyMirror, ProjectRepository, ProjectView } from '@venvfarm/mirror';
 import type { ProjectName } from '@venvfarm/pep508';
 
 /** One project of the mirror, by any spelling of its name, fetched from upstream on first use. */
@@ -11,9 +8,8 @@ import type { ProjectName } from '@venvfarm/pep508';
 export class ProjectsService {
   constructor(
     private readonly projects: ProjectRepository,
-    private readonly upstream: UpstreamClient,
+    private readonly lazyMirror: LazyMirror,
     private readonly db: Database,
-    private readonly config: VenvfarmConfig,
   ) {}
 
   /**
@@ -22,8 +18,8 @@ export class ProjectsService {
    * @throws UpstreamError when the upstream is needed and cannot answer (the filter makes it 503)
    */
   async get(name: ProjectName): Promise<ProjectView> {
-    const project = (await this.projects.find(name)) ?? (await this.fetchLazily(name));
-    if (project === null) throw new NotFoundException(`no project named '${name}' in the mirror${this.config.offline ? '' : ' or upstream'}`);
+    const project = (await this.projects.find(name)) ?? ((await this.lazyMirror.ensure(name)) === 'missing' ? null : await this.projects.find(name));
+    if (project === null) throw new NotFoundException(`no project named '${name}' in the mirror${this.lazyMirror.offline ? '' : ' or upstream'}`);
     return project;
   }
 
@@ -34,11 +30,5 @@ export class ProjectsService {
       throw new NotFoundException(`no project named '${found.name}' in the mirror`);
     }
     return found;
-  }
-
-  private async fetchLazily(name: ProjectName): Promise<ProjectView | null> {
-    if (this.config.offline) return null;
-    const result = await ensureProject(this.db.pool, this.upstream, name);
-    return result.status === 'missing' ? null : this.projects.find(result.name);
   }
 }

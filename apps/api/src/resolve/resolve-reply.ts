@@ -8,7 +8,7 @@ import { renderAs, ResolveAnswer, ResolveResult } from './resolve.service';
 type LockFormat = 'json' | 'requirements.txt' | 'pylock.toml';
 
 /** Which lock format the client asked for: `format` wins, then Accept; JSON otherwise. */
-export function chosenFormat(format: string | null, accept: string | undefined): LockFormat {
+function chosenFormat(format: string | null, accept: string | undefined): LockFormat {
   if (format !== null) return format as LockFormat;
   const types = (accept ?? '').toLowerCase();
   if (types.includes('application/json') || types.trim() === '' || types.includes('*/*')) return 'json';

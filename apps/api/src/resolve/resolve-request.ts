@@ -4,6 +4,7 @@
  * its errors become 400s naming the field (`requirements[2]`, `requirements_txt` with the line)
  * and the position in it.
  */
+import { LRUCache } from 'lru-cache';
 import { InputError } from '@venvfarm/pep440';
 import { parseProjectName, parseRequirement, parseRequirementsTxt, parseTarget, Requirement, Target } from '@venvfarm/pep508';
 import type { PrereleasePolicy } from '@venvfarm/resolver';
@@ -12,7 +13,7 @@ import { LIMITS } from '../common/limits';
 import { reportInputError, reportProblem } from '../common/request-errors';
 import { NO_DIRECT_URL } from '../common/schemas';
 
-export const FORMATS = ['json', 'requirements.txt', 'pylock.toml'] as const;
+const FORMATS = ['json', 'requirements.txt', 'pylock.toml'] as const;
 export type ResolveFormat = (typeof FORMATS)[number];
 
 /** The API's pre-release choices (pip's words) and the resolver policies they mean. */
@@ -144,17 +145,15 @@ function fromRequirementsTxt(text: string, ctx: z.RefinementCtx): FromTxt | null
 /**
  * Targets already worked out, by their spec: a target is immutable, requests name a handful of
  * them, and working one out (marker environment, platform) costs more than the rest of the
- * validation of a request together. Bounded; the oldest goes first.
+ * validation of a request together. Bounded; the least recently used goes first.
  */
-const targets = new Map<string, Target>();
-const KNOWN_TARGETS = 256;
+const targets = new LRUCache<string, Target>({ max: 256 });
 
 function target(spec: { python: string; platform: string; implementation: 'cpython' | 'pypy' }): Target {
   const key = `${spec.implementation}\0${spec.python}\0${spec.platform}`;
   let known = targets.get(key);
   if (known === undefined) {
     known = parseTarget(spec);
-    if (targets.size >= KNOWN_TARGETS) targets.delete(targets.keys().next().value as string);
     targets.set(key, known);
   }
   return known;

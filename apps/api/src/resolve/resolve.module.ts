@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { LazyMirrorModule } from '@venvfarm/mirror';
 import { ResolutionModule } from '@venvfarm/resolution';
 import type { FastifyInstance } from 'fastify';
 import { AuthModule } from '../auth/auth.module';
@@ -19,7 +20,7 @@ function routePath(controller: object, handler: object): string {
 }
 
 /** `POST /v1/resolve`; known requests whose answer is held and current are answered below NestJS (CachedAnswers). */
-@Module({ imports: [ResolutionModule, AuthModule], controllers: [ResolveController], providers: [ResolveService, CachedAnswers] })
+@Module({ imports: [ResolutionModule, LazyMirrorModule, AuthModule], controllers: [ResolveController], providers: [ResolveService, CachedAnswers] })
 export class ResolveModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,

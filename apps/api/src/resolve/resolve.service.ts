@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { BeforeApplicationShutdown, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { VenvfarmConfig } from '@venvfarm/config';
 import { Lock, renderPylock, renderRequirementsTxt } from '@venvfarm/lockfile';
 import { Database } from '@venvfarm/db';
 import { MirrorResolution, ResolveRepository, resolveOnMirror } from '@venvfarm/resolution';
-import { ensureProject } from '@venvfarm/mirror';
+import { LazyMirror } from '@venvfarm/mirror';
+import { parseProjectName } from '@venvfarm/pep508';
 import { UpstreamClient, UpstreamError } from '@venvfarm/upstream';
 import { Metrics } from '../observability/metrics/metrics';
 import { HotAnswer, HotAnswers, ProjectChanges, SerialReads } from '@venvfarm/resolution';
@@ -13,6 +14,8 @@ import { LRUCache } from 'lru-cache';
 import { canonicalRequest, ResolveFormat, ResolveRequest } from './resolve-request';
 
 const INDEX = 'pypi';
+/** How long shutdown waits for resolutions still under way (well inside the SIGTERM bound). */
+const SHUTDOWN_WAIT_MS = 3_000;
 
 /** One pin as the API shows it. */
 export interface PinView {
@@ -53,9 +56,7 @@ export interface ResolveResult {
  * computation in this process.
  */
 @Injectable()
-export class ResolveService implements BeforeApplicationShutdown, OnApplicationShutdown {
-  /** Projects the upstream said it lacks: not asked for again for a while. */
-  private readonly knownMissing = new LRUCache<string, true>({ max: MEMORY_ENTRIES, ttl: MISSING_TTL_MS });
+export class ResolveService implements OnApplicationShutdown {
   /** Requires-Dist of sdist-only releases from the JSON API (false: the upstream has no such release). */
   private readonly jsonMetadata = new LRUCache<string, readonly string[] | false>({ max: MEMORY_ENTRIES });
   private readonly inflight = new Map<string, Promise<{ entry: HotAnswer<ResolveAnswer>; timings: Record<string, number> }>>();
@@ -71,6 +72,7 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
     private readonly config: VenvfarmConfig,
     private readonly cache: ResolveCache,
     private readonly upstream: UpstreamClient,
+    private readonly lazyMirror: LazyMirror,
     private readonly metrics: Metrics,
     private readonly changes: ProjectChanges,
   ) {
@@ -147,15 +149,18 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
   }
 
   /**
-   * Lets computations under way finish (each is bounded by the resolve time limit) before the
-   * database closes: the HTTP server stops first, but a computation whose client went away
-   * keeps running and would otherwise meet a closed pool.
+   * Gives computations still under way a little time to finish before the cache and then the
+   * database close. Nest 11 closes the HTTP server only after every `beforeApplicationShutdown`
+   * hook, so this waits here, once no request can start another computation; those still
+   * running belong to clients that went away. Each may take up to the resolve time limit (30 s
+   * by default), which would break the few seconds a SIGTERM may take: after
+   * {@link SHUTDOWN_WAIT_MS} the shutdown goes on, and a computation that meets the closed pool
+   * fails with nobody waiting for it.
    */
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.computing]);
-  }
-
   async onApplicationShutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all([...this.computing]), new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS).unref()))]);
+    clearTimeout(timer);
     await this.cache.close();
   }
 
@@ -165,12 +170,9 @@ export class ResolveService implements BeforeApplicationShutdown, OnApplicationS
     return entry.touched.every(([name, serial]) => (now.get(name) ?? null) === serial);
   }
 
-  /** Lazy mirroring; a project the upstream does not have is not asked for again for a while. */
+  /** Lazy mirroring (the provider's names are normalized already: parsing only brands them). */
   private async fetchMissing(name: string): Promise<boolean> {
-    if (this.knownMissing.has(name)) return false;
-    const result = await ensureProject(this.db.pool, this.upstream, name, { indexName: INDEX });
-    if (result.status === 'missing') this.knownMissing.set(name, true);
-    return result.status === 'fetched';
+    return (await this.lazyMirror.ensure(parseProjectName(name))) === 'fetched';
   }
 
   /**
@@ -285,8 +287,6 @@ export function renderAs(format: 'requirements.txt' | 'pylock.toml', answer: Res
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-/** How long a project the upstream said it lacks is not asked for again. */
-const MISSING_TTL_MS = 10 * 60_000;
 /**
  * Bound of this process's serialized answers, in characters of JSON: 16 M characters hold a
  * thousand answers or more (the bench sets' cache entries, answer and lock together, are 2-90 k

@@ -7,7 +7,7 @@
 import type { Pool } from 'pg';
 import { writeProjects } from '../ingest/ingest-writer';
 import type { UpstreamClient } from '@venvfarm/upstream';
-import { normalizeProjectName } from '@venvfarm/upstream';
+import { normalizeName } from '@venvfarm/pep508';
 import { fetchProject, Limiter, SyncFailure } from './project-fetcher';
 import { SyncRepository } from './sync.repository';
 
@@ -35,7 +35,7 @@ const inflight = new WeakMap<Pool, Map<string, Promise<EnsureProjectResult>>>();
  * @throws UpstreamError when the upstream page cannot be fetched or parsed.
  */
 export function ensureProject(pool: Pool, upstream: UpstreamClient, name: string, options: EnsureProjectOptions = {}): Promise<EnsureProjectResult> {
-  const project = normalizeProjectName(name);
+  const project = normalizeName(name);
   const key = `${options.indexName ?? 'pypi'}\0${project}`;
   let perPool = inflight.get(pool);
   if (perPool === undefined) inflight.set(pool, (perPool = new Map()));

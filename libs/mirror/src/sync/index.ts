@@ -5,3 +5,5 @@ export * from './project-fetcher';
 export * from './project-record';
 export * from './sync-plan';
 export * from './sync.repository';
+export * from './lazy-mirror';
+export * from './lazy-mirror.module';

@@ -11,7 +11,8 @@
 import { keyToHex, Version } from '@venvfarm/pep440';
 import { sdistFormatOf } from '@venvfarm/wheel';
 import type { FileRecord, ProjectRecord, ReleaseRecord } from '../ingest/records';
-import { normalizeProjectName, SimpleFile, SimpleProjectPage } from '@venvfarm/upstream';
+import { normalizeName } from '@venvfarm/pep508';
+import type { SimpleFile, SimpleProjectPage } from '@venvfarm/upstream';
 
 /** What the mirror knows of a file's core metadata. */
 export interface FileMetadata {
@@ -44,7 +45,7 @@ export function versionCandidates(filename: string, project: string): string[] {
   const stem = filename.slice(0, filename.length - format.length - 1);
   // The first '-' whose prefix normalizes to the project (pip's _find_name_version_sep).
   for (let i = stem.indexOf('-'); i >= 0; i = stem.indexOf('-', i + 1)) {
-    if (normalizeProjectName(stem.slice(0, i)) === project) return stem.length > i + 1 ? [stem.slice(i + 1)] : [];
+    if (normalizeName(stem.slice(0, i)) === project) return stem.length > i + 1 ? [stem.slice(i + 1)] : [];
   }
   const last = stem.lastIndexOf('-');
   return last > 0 && last < stem.length - 1 ? [stem.slice(last + 1)] : [];

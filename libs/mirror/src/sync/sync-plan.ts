@@ -15,7 +15,7 @@
  */
 import type { ReleaseFilter } from './allow-list';
 import type { UpstreamClient } from '@venvfarm/upstream';
-import { normalizeProjectName } from '@venvfarm/upstream';
+import { normalizeName } from '@venvfarm/pep508';
 
 /** One project to fetch. */
 export interface PlannedProject {
@@ -67,7 +67,7 @@ export async function planSync(input: PlanInput): Promise<SyncPlan> {
     if (last !== null) {
       const changed = new Map<string, { serial: number; releases: Map<string, number> }>();
       for (const row of await upstream.changelogSinceSerial(input.indexSerial, last)) {
-        const name = normalizeProjectName(row.name);
+        const name = normalizeName(row.name);
         if (!filter.allowsProject(name)) continue;
         let entry = changed.get(name);
         if (entry === undefined) changed.set(name, (entry = { serial: 0, releases: new Map() }));

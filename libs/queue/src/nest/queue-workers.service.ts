@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { VenvfarmConfig } from '@venvfarm/config';
 import type { JobProcessor, JobProcessors } from '../job-processor';
@@ -14,10 +14,13 @@ export const QUEUE_WORK = 'venvfarm:queue-work';
 
 /**
  * Starts this process's workers once every module is up, with the processors found among the
- * providers (classes marked `@QueueProcessor`), and stops them before anything closes.
+ * providers (classes marked `@QueueProcessor`), and stops them before anything closes. The
+ * producers close last: Nest 11's `app.close()` runs every `beforeApplicationShutdown` hook while
+ * the HTTP server still takes requests, and only closes it before the `onApplicationShutdown`
+ * hooks, so requests that add or read jobs keep working until the server has stopped.
  */
 @Injectable()
-export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('queue');
 
   constructor(
@@ -43,8 +46,13 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
     this.logger.log(`working on queues: ${ALL_QUEUES.join(', ')}`);
   }
 
-  /** Gives running jobs back to the queue and closes the connections (before the database). */
+  /** Gives running jobs back to the queue (before the database closes); the producers stay open. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.queues.workers.stop();
+  }
+
+  /** Closes the producers once the HTTP server has stopped; later calls get `QueueUnavailableError`. */
+  async onApplicationShutdown(): Promise<void> {
     await this.queues.close();
   }
 

@@ -23,7 +23,8 @@ const logger = new Logger('queue');
 async function openQueues(config: VenvfarmConfig, db: Database): Promise<Queues> {
   const queues = new Queues(queueSettings(config, db.url, (level, message) => logger[level](message)));
   try {
-    // Connects (and on PostgreSQL creates or migrates the queue schema) before the app answers.
+    // Connects (and on PostgreSQL creates or migrates the queue schema) before the app answers;
+    // a backend that does not answer within the deadline fails the start, naming REDIS_URL.
     await queues.ping();
   } catch (error) {
     await queues.close();

@@ -3,18 +3,17 @@
  * @fastify/middie, and nestjs-pino's (pino-http plus an AsyncLocalStorage scope) cost every
  * request 25-60 us on Node 20 (issue 8's measurements); these hooks cost a few.
  *
- * - `onRequest`: the response gets `X-Request-Id` (the id Fastify made with `requestIdOf`), and
- *   the rest of the request runs in its scope (request-context.ts), so every line logged for it
- *   carries `reqId`.
+ * - `onRequest`: the response gets `X-Request-Id` (the id Fastify made with `requestIdOf`).
+ * - `preHandler`: the handler (NestJS's guards, pipes, controller) runs in the request's scope
+ *   (`runInRequest` of @venvfarm/logging), so every line logged for it carries `reqId`.
  * - `onResponse`: one line per request (the access line) with method, URL, status and time; the
  *   probes polled every few seconds (`/metrics`, `/health*`) at debug unless they fail, 5xx at
  *   error (the exception filter has logged the cause). Headers are not logged (they carry
  *   credentials).
  */
 import type { FastifyInstance } from 'fastify';
+import { type LogDestination, runInRequest } from '@venvfarm/logging';
 import pino, { type Level, type Logger } from 'pino';
-import type { LogDestination } from './log-destination';
-import { runInRequest } from './request-context';
 import { REQUEST_ID_HEADER } from './request-id';
 
 /** Paths polled by monitoring, quiet while they succeed. */
@@ -77,6 +76,12 @@ export type FastifyRequestHooks = Pick<FastifyInstance, 'addHook'>;
 export function fastifyRequestLogging(fastify: FastifyRequestHooks, access: AccessLog): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // The scope starts where NestJS's handler does: nothing before it logs (the body parser, the
+  // cache-hit hook of resolve/cached-answers.ts and the error handler's 4xx write no lines), and
+  // on Node 20 a scope costs every async resource the request makes (~3 us a cache hit).
+  fastify.addHook('preHandler', (request, _reply, done) => {
     runInRequest(request.id, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -8,7 +8,7 @@
 import type { Metrics } from './metrics';
 
 /** The route label of a request no route matched (404s). */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /** The parts of a Fastify instance the hook needs (the adapter's types stay out of this file). */
 export interface FastifyHooks {

@@ -11,7 +11,11 @@ export interface PoolUsageSource {
   poolUsage(): PoolUsage;
 }
 
-/** Where the job gauges come from (libs/queue's Queues): job counts by queue, then by state. */
+/**
+ * Where the job gauges come from (libs/queue's Queues): job counts by queue, then by state. Its
+ * calls settle within the queue deadline (`VENVFARM_QUEUE_TIMEOUT_MS`), so a scrape while the
+ * queue backend is gone answers, without the gauge, instead of hanging.
+ */
 export interface JobCountsSource {
   counts(): Promise<Readonly<Record<string, Readonly<Record<string, number>>>>>;
 }

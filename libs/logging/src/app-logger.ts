@@ -17,8 +17,8 @@ function requestFields(): { reqId?: string } {
 }
 
 /**
- * The root logger of the API: JSON lines at `level` into `destination`, each written while a
- * request is handled carrying the request's `reqId`.
+ * The root logger of an app: JSON lines at `level` into `destination`, each written while a
+ * request is handled (request-context.ts) carrying the request's `reqId`.
  */
 export function rootLogger(level: LogLevel, destination: LogDestination): pino.Logger {
   return pino({ level, mixin: requestFields }, destination);
@@ -26,8 +26,9 @@ export function rootLogger(level: LogLevel, destination: LogDestination): pino.L
 
 /**
  * nestjs-pino's PinoLogger over one given pino logger. (nestjs-pino's own one reads the logger of
- * a request from the scope its middleware opens, a Nest middleware this app does not mount:
- * request-logging.ts; and its logger outside requests is one per process, not per app.)
+ * a request from the scope its middleware opens, a Nest middleware no venvfarm app mounts: the
+ * API opens the scope in a Fastify hook, the worker has no requests; and its logger outside
+ * requests is one per process, not per app.)
  */
 class RootPinoLogger extends PinoLogger {
   constructor(private readonly root: pino.Logger) {
@@ -46,7 +47,7 @@ class RootPinoLogger extends PinoLogger {
  */
 export class AppLogger extends Logger {
   constructor(
-    /** The pino logger the lines go to (request-logging.ts writes the access lines with it). */
+    /** The pino logger the lines go to (the API writes its access lines with it). */
     readonly root: pino.Logger,
   ) {
     super(new RootPinoLogger(root), {});

@@ -3,10 +3,9 @@
  * (AsyncLocalStorage), so that a line logged through Nest's `Logger` anywhere below a request (a
  * service, the upstream client) carries the request's id without anyone passing it along.
  *
- * Entered once per request, in Fastify's `onRequest` hook, before the body is read: Fastify runs
- * the body parser in the scope of that hook, so lines of a request refused while parsing belong
- * to it too. The scope holds only the id; the root logger adds it to each line it writes
- * (pino's `mixin`), so a request that logs nothing (most of them) pays for no child logger.
+ * Entered once per request by the app that serves it (the API: in a Fastify hook, see its
+ * request-logging.ts). The scope holds only the id; the root logger adds it to each line it
+ * writes (pino's `mixin`), so a request that logs nothing (most of them) pays for no child logger.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
