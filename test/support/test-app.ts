@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -25,7 +28,9 @@ export async function createTestApp(
   beforeInit: (app: INestApplication) => void = () => undefined,
   options: { logs?: LogDestination } = {},
 ): Promise<INestApplication> {
-  const config = loadConfig({}, { logLevel: options.logs === undefined ? 'silent' : 'info', adminToken: TEST_ADMIN_TOKEN, ...overrides });
+  // A data directory of its own (the artifact store and build directories live there), never the working tree.
+  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'venvfarm-test-app-'));
+  const config = loadConfig({}, { logLevel: options.logs === undefined ? 'silent' : 'info', adminToken: TEST_ADMIN_TOKEN, dataDir, ...overrides });
   let testing = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(VenvfarmConfig).useValue(config);
   if (options.logs !== undefined) testing = testing.overrideProvider(LogDestination).useValue(options.logs);
   const moduleRef = await testing.compile();

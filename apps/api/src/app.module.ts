@@ -5,6 +5,7 @@ import { DatabaseModule, OrmModule } from '@venvfarm/db';
 import { QueueModule } from '@venvfarm/queue';
 import { UpstreamModule } from '@venvfarm/upstream';
 import { AuthModule } from './auth/auth.module';
+import { BuildsApiModule } from './builds/builds.module';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { DomainErrorFilter } from './common/domain-error.filter';
 import { UndeclaredQueryGuard } from './common/undeclared-query.guard';
@@ -16,7 +17,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { ResolveModule } from './resolve/resolve.module';
 
 @Module({
-  imports: [ConfigModule.forRoot(), ObservabilityModule, DatabaseModule, OrmModule, QueueModule.forRoot({ work: 'config' }), UpstreamModule, AuthModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule],
+  imports: [ConfigModule.forRoot(), ObservabilityModule, DatabaseModule, OrmModule, QueueModule.forRoot({ work: 'config' }), UpstreamModule, AuthModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule, BuildsApiModule],
   providers: [
     { provide: APP_FILTER, useClass: DomainErrorFilter },
     { provide: APP_PIPE, useClass: EdgeValidationPipe },

@@ -18,7 +18,21 @@ describe('loadConfig', () => {
       queueLockMs: 30000,
       queueStalledIntervalMs: 30000,
       queueTimeoutMs: 5000,
+      store: '/tmp/x/store',
+      executor: 'auto',
+      buildConcurrency: 2,
+      buildMemoryMb: 2048,
+      buildTimeoutMs: 900000,
+      buildDir: '/tmp/x/builds',
     });
+  });
+
+  it('reads the build settings and names a bad one', () => {
+    expect(
+      loadConfig({ VENVFARM_STORE: 's3://bucket/envs', VENVFARM_EXECUTOR: 'local', VENVFARM_BUILD_CONCURRENCY: '4', VENVFARM_BUILD_MEMORY_MB: '512', VENVFARM_BUILD_TIMEOUT_MS: '60000', VENVFARM_BUILD_DIR: '/var/tmp/b' }),
+    ).toMatchObject({ store: 's3://bucket/envs', executor: 'local', buildConcurrency: 4, buildMemoryMb: 512, buildTimeoutMs: 60000, buildDir: '/var/tmp/b' });
+    expect(() => loadConfig({ VENVFARM_EXECUTOR: 'kubernetes' })).toThrow(new ConfigError('VENVFARM_EXECUTOR must be auto, docker or local: kubernetes'));
+    expect(() => loadConfig({ VENVFARM_BUILD_CONCURRENCY: '0' })).toThrow(new ConfigError('VENVFARM_BUILD_CONCURRENCY must be a positive whole number: 0'));
   });
 
   it('reads the queue settings and refuses a namespace that is no PostgreSQL schema name', () => {

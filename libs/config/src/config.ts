@@ -2,7 +2,7 @@
  * The environment, validated once into one typed object (ARCHITECTURE.md "Commands and
  * configuration"). Everything else receives this object instead of reading process.env.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * venvfarm's configuration. An abstract class rather than an interface so that it is also the
@@ -59,6 +59,18 @@ export abstract class VenvfarmConfig {
    * the first connection at start-up) may take before it fails (HTTP 503). Default 5000.
    */
   abstract readonly queueTimeoutMs: number;
+  /** Where artifacts and tarballs are kept: a directory or `s3://bucket/prefix` (`VENVFARM_STORE`; default `<data dir>/store`). */
+  abstract readonly store: string;
+  /** Which executor builds: `docker`, `local`, or `auto` (Docker when an engine answers) (`VENVFARM_EXECUTOR`). */
+  abstract readonly executor: 'auto' | 'docker' | 'local';
+  /** Builds one process runs at once (`VENVFARM_BUILD_CONCURRENCY`, default 2). */
+  abstract readonly buildConcurrency: number;
+  /** Memory limit of one build (`VENVFARM_BUILD_MEMORY_MB`, default 2048). */
+  abstract readonly buildMemoryMb: number;
+  /** Wall-time limit of one build's install (`VENVFARM_BUILD_TIMEOUT_MS`, default 15 minutes). */
+  abstract readonly buildTimeoutMs: number;
+  /** Where build directories are made (`VENVFARM_BUILD_DIR`; default `<data dir>/builds`). */
+  abstract readonly buildDir: string;
 }
 
 /** A configuration value that cannot be used, named with its variable. */
@@ -87,6 +99,19 @@ function milliseconds(name: string, value: string | undefined, fallback: number)
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive number of milliseconds: ${value}`);
   return n;
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive whole number: ${value}`);
+  return n;
+}
+
+function executorKind(value: string | undefined): 'auto' | 'docker' | 'local' {
+  if (value === undefined || value === '') return 'auto';
+  if (value === 'auto' || value === 'docker' || value === 'local') return value;
+  throw new ConfigError(`VENVFARM_EXECUTOR must be auto, docker or local: ${value}`);
 }
 
 function identifier(name: string, value: string | undefined, fallback: string): string {
@@ -125,6 +150,7 @@ function token(name: string, value: string | undefined): string | null {
 
 /** Reads and validates the configuration; command-line options override the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<VenvfarmConfig> = {}): VenvfarmConfig {
+  const dataDir = resolve(overrides.dataDir ?? env.VENVFARM_DATA_DIR ?? './.venvfarm');
   return {
     databaseUrl: overrides.databaseUrl ?? url('DATABASE_URL', env.DATABASE_URL),
     redisUrl: overrides.redisUrl ?? url('REDIS_URL', env.REDIS_URL),
@@ -132,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     offline: overrides.offline ?? flag('VENVFARM_OFFLINE', env.VENVFARM_OFFLINE, false),
     runJobs: overrides.runJobs ?? flag('VENVFARM_JOBS', env.VENVFARM_JOBS, true),
     resolveTimeoutMs: overrides.resolveTimeoutMs ?? milliseconds('VENVFARM_RESOLVE_TIMEOUT_MS', env.VENVFARM_RESOLVE_TIMEOUT_MS, 30_000),
-    dataDir: resolve(overrides.dataDir ?? env.VENVFARM_DATA_DIR ?? './.venvfarm'),
+    dataDir,
     logLevel: overrides.logLevel ?? logLevel('VENVFARM_LOG_LEVEL', env.VENVFARM_LOG_LEVEL),
     adminToken: overrides.adminToken !== undefined ? overrides.adminToken : token('VENVFARM_ADMIN_TOKEN', env.VENVFARM_ADMIN_TOKEN),
     readToken: overrides.readToken !== undefined ? overrides.readToken : token('VENVFARM_READ_TOKEN', env.VENVFARM_READ_TOKEN),
@@ -140,5 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     queueLockMs: overrides.queueLockMs ?? milliseconds('VENVFARM_QUEUE_LOCK_MS', env.VENVFARM_QUEUE_LOCK_MS, 30_000),
     queueStalledIntervalMs: overrides.queueStalledIntervalMs ?? milliseconds('VENVFARM_QUEUE_STALLED_INTERVAL_MS', env.VENVFARM_QUEUE_STALLED_INTERVAL_MS, 30_000),
     queueTimeoutMs: overrides.queueTimeoutMs ?? milliseconds('VENVFARM_QUEUE_TIMEOUT_MS', env.VENVFARM_QUEUE_TIMEOUT_MS, 5_000),
+    store: overrides.store ?? (env.VENVFARM_STORE || join(dataDir, 'store')),
+    executor: overrides.executor ?? executorKind(env.VENVFARM_EXECUTOR),
+    buildConcurrency: overrides.buildConcurrency ?? positive('VENVFARM_BUILD_CONCURRENCY', env.VENVFARM_BUILD_CONCURRENCY, 2),
+    buildMemoryMb: overrides.buildMemoryMb ?? positive('VENVFARM_BUILD_MEMORY_MB', env.VENVFARM_BUILD_MEMORY_MB, 2048),
+    buildTimeoutMs: overrides.buildTimeoutMs ?? milliseconds('VENVFARM_BUILD_TIMEOUT_MS', env.VENVFARM_BUILD_TIMEOUT_MS, 15 * 60_000),
+    buildDir: resolve(overrides.buildDir ?? env.VENVFARM_BUILD_DIR ?? join(dataDir, 'builds')),
   };
 }

@@ -9,7 +9,7 @@ export { QUEUE_DEFINITIONS } from './queue-definitions';
 export type { QueueDefinition, RetryPolicy } from './queue-definitions';
 export * from './queue-settings';
 export * from './job-view';
-export { JobProducer, MirrorSyncProducer } from './job-producer';
+export { BuildProducer, JobProducer, MirrorSyncProducer } from './job-producer';
 export type { JobStateCounts } from './job-producer';
 export * from './job-processor';
 export { QueueWorkers } from './queue-workers';

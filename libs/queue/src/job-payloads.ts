@@ -16,8 +16,15 @@ export interface MirrorSyncPayload {
 }
 
 /** The payload type of every queue. */
+/** A build: its row in `builds` holds the plan; the key is the tarball's name. */
+export interface BuildPayload {
+  readonly key: string;
+  readonly buildId: number;
+}
+
 export interface JobPayloads {
   'mirror-sync': MirrorSyncPayload;
+  builds: BuildPayload;
 }
 
 /** The payload of queue `Q`. */

@@ -25,6 +25,8 @@ export interface RunningJob<Q extends QueueName> {
 
 /** Does the jobs of queue `Q`; what it returns becomes the job's final progress (its summary). */
 export interface JobProcessor<Q extends QueueName> {
+  /** Jobs this process runs at once on the queue. Default 1. */
+  readonly concurrency?: number;
   process(job: RunningJob<Q>): Promise<JobProgress | void>;
 }
 

@@ -95,3 +95,6 @@ export class JobProducer<Q extends QueueName> {
 
 /** The producer of mirror syncs (also the NestJS injection token of it). */
 export class MirrorSyncProducer extends JobProducer<typeof QueueName.MirrorSync> {}
+
+/** The producer of the `builds` queue (a class: the NestJS token). */
+export class BuildProducer extends JobProducer<typeof QueueName.Builds> {}

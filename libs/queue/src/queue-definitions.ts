@@ -3,7 +3,7 @@
  * a failed job is retried and how long finished jobs stay readable.
  */
 import { createHash } from 'node:crypto';
-import type { JobPayload, MirrorSyncPayload } from './job-payloads';
+import type { BuildPayload, JobPayload, MirrorSyncPayload } from './job-payloads';
 import type { QueueName } from './queue-names';
 
 /** Retries of a failed job: `attempts` runs in all, waiting `backoffMs`, then twice that, ... */
@@ -39,6 +39,15 @@ export const QUEUE_DEFINITIONS: { readonly [Q in QueueName]: QueueDefinition<Q> 
     // A sync whose upstream is down for good fails after ~1.5 minutes; one whose upstream had a
     // bad moment (the client already retries each request) gets two more chances.
     retry: { attempts: 3, backoffMs: 30_000 },
+    keepSeconds: 7 * 24 * 3600,
+    keepCount: 1000,
+  },
+  builds: {
+    // One build per key at a time: identical requests join it.
+    dedupKey: (p: BuildPayload) => p.key,
+    // Attempts are for lost workers (a stalled job is taken up again); a build that fails on its
+    // own (pip's error, a limit) fails for good: the processor makes such failures final.
+    retry: { attempts: 3, backoffMs: 5_000 },
     keepSeconds: 7 * 24 * 3600,
     keepCount: 1000,
   },

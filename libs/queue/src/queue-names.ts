@@ -7,6 +7,8 @@
 export const QueueName = {
   /** Mirror syncs started over HTTP (`POST /v1/mirror/sync`). */
   MirrorSync: 'mirror-sync',
+  /** Builds of environments (`POST /v1/builds`, `POST /v1/envs`). */
+  Builds: 'builds',
 } as const;
 
 /** One queue's name. */

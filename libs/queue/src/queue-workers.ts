@@ -102,7 +102,7 @@ export class QueueWorkers {
         throw error;
       }
     };
-    const worker = this.connection.worker(queue, processJob);
+    const worker = this.connection.worker(queue, processJob, { concurrency: processor.concurrency ?? 1 });
     worker.on('failed', (job, error) => {
       if (job !== undefined && error.name !== 'WaitingError') this.log('warn', `${queue} job ${job.id} attempt ${job.attemptsStarted} failed: ${error.message}`);
     });

@@ -5,7 +5,7 @@
  * `QueueUnavailableError`, and so does any call after `close()`: closed queues never reopen.
  */
 import { BackendCalls } from './backend-calls';
-import { JobProducer, JobStateCounts, MirrorSyncProducer } from './job-producer';
+import { BuildProducer, JobProducer, JobStateCounts, MirrorSyncProducer } from './job-producer';
 import { BullQueue, QueueConnection } from './queue-connection';
 import { ALL_QUEUES, QueueName } from './queue-names';
 import type { QueueSettings } from './queue-settings';
@@ -14,10 +14,12 @@ import { QueueWorkers } from './queue-workers';
 /** The producer class of each queue. */
 interface Producers {
   'mirror-sync': MirrorSyncProducer;
+  builds: BuildProducer;
 }
 
 const PRODUCER_CLASSES: { readonly [Q in QueueName]: new (name: Q, queue: BullQueue, settings: QueueSettings, calls: BackendCalls) => Producers[Q] } = {
   'mirror-sync': MirrorSyncProducer,
+  builds: BuildProducer,
 };
 
 /** The queues as one process uses them. */

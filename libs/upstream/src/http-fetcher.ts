@@ -1,12 +1,12 @@
 /**
- * GET/POST against an upstream index with Node's global fetch: a timeout per attempt
- * (AbortSignal.timeout), and retries with exponential backoff and full jitter on network
+ * GET/POST against an upstream index with Node's global fetch: a timeout per attempt, and retries with exponential backoff and full jitter on network
  * errors, 429 and 5xx (Retry-After honoured, capped), as PyPI's CDN and mirrors expect of
  * polite clients. Every retry is reported (URL, attempt, status or error) so a sync log shows
  * what the network did, and an optional {@link FetchObserver} hears of every attempt, retry and
- * failure (metrics). The body is read inside the retry loop: a connection cut mid-body is a
- * network error like any other. Nothing here writes to the terminal: callers say where retries go.
+ * failure (metrics). A page's body is read inside the retry loop: a connection cut mid-body is a
+ * network error like any other; a file's streams (see {@link HttpFetcher.stream}). Nothing here writes to the terminal: callers say where retries go.
  */
+import { Readable } from 'node:stream';
 import { UpstreamHttpError, UpstreamNetworkError } from './upstream-errors';
 
 /** One retry about to happen. */
@@ -124,11 +124,52 @@ export class HttpFetcher {
    * project is an answer, not a failure); anything else throws.
    * @throws UpstreamHttpError for other statuses; UpstreamNetworkError when every attempt failed to connect.
    */
-  async fetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; project?: string | null } = {}): Promise<FetchedResponse> {
+  async fetch(url: string, init: RequestInit = {}): Promise<FetchedResponse> {
+    // The body is read inside the attempt, under its timeout: a cut connection is retried.
+    return this.send(url, init, (status) => (status >= 200 && status < 300) || status === 404, async (response, timer) => {
+      const body = Buffer.from(await response.arrayBuffer());
+      clearTimeout(timer);
+      return { url: response.url || url, status: response.status, headers: response.headers, body };
+    });
+  }
+
+  /**
+   * Like {@link fetch} for a 2xx answer, but the body is not read: it streams (a wheel may be
+   * hundreds of megabytes). Getting the answer is retried; once the body flows the timeout
+   * watches for a stall (each chunk restarts it) and the stream is the caller's, who verifies
+   * what arrives and may ask again.
+   * @throws UpstreamHttpError for any other status (404 included), UpstreamNetworkError.
+   */
+  async stream(url: string, init: RequestInit & { signal?: AbortSignal } = {}): Promise<Readable> {
+    return this.send(url, init, (status) => status >= 200 && status < 300, async (response, timer) => {
+      const body = response.body as AsyncIterable<Uint8Array> | null;
+      if (body === null) {
+        clearTimeout(timer);
+        return Readable.from([]);
+      }
+      return Readable.from(
+        (async function* () {
+          try {
+            for await (const chunk of body) {
+              timer.refresh();
+              yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+            }
+          } finally {
+            clearTimeout(timer);
+          }
+        })(),
+        { objectMode: false },
+      );
+    });
+  }
+
+  /** The retry loop: `answers(status)` says which statuses `read` turns into the result. */
+  private async send<T>(url: string, init: RequestInit & { signal?: AbortSignal }, answers: (status: number) => boolean, read: (response: Response, timer: NodeJS.Timeout) => Promise<T>): Promise<T> {
     const project = init.project ?? null;
     const method = init.method ?? 'GET';
+    const cancel = init.signal === undefined ? this.signal : this.signal === null ? init.signal : AbortSignal.any([init.signal, this.signal]);
     for (let attempt = 1; ; attempt++) {
-      this.signal?.throwIfAborted();
+      cancel?.throwIfAborted();
       // The retryable status of this attempt; null when fetch or the body read threw (connection
       // refused or reset, timeout).
       let status: number | null = null;
@@ -136,29 +177,36 @@ export class HttpFetcher {
       let retryAfterMs: number | null = null;
       this.requests++;
       const started = performance.now();
+      const stalled = new AbortController();
+      const timer = setTimeout(() => stalled.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError')), this.timeoutMs);
       try {
         const response = await fetch(url, {
           method,
           headers: { ...this.headers, ...init.headers },
           body: init.body,
-          signal: this.signal === null ? AbortSignal.timeout(this.timeoutMs) : AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.signal]),
+          signal: cancel === null ? stalled.signal : AbortSignal.any([stalled.signal, cancel]),
           redirect: 'follow',
         });
         if (!RETRYABLE(response.status)) {
-          const body = Buffer.from(await response.arrayBuffer());
-          this.observer.attempt({ url, method, status: response.status, error: null, durationMs: performance.now() - started });
-          if ((response.status >= 200 && response.status < 300) || response.status === 404) {
-            return { url: response.url || url, status: response.status, headers: response.headers, body };
+          if (answers(response.status)) {
+            const result = await read(response, timer);
+            this.observer.attempt({ url, method, status: response.status, error: null, durationMs: performance.now() - started });
+            return result;
           }
+          clearTimeout(timer);
+          await response.body?.cancel().catch(() => undefined);
+          this.observer.attempt({ url, method, status: response.status, error: null, durationMs: performance.now() - started });
           this.observer.failure({ url, method, status: response.status, error: null, attempts: attempt });
           throw new UpstreamHttpError(response.status, url, project);
         }
+        clearTimeout(timer);
         status = response.status;
         retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
         await response.body?.cancel().catch(() => undefined);
       } catch (e) {
+        clearTimeout(timer);
         if (e instanceof UpstreamHttpError) throw e;
-        this.signal?.throwIfAborted();
+        cancel?.throwIfAborted();
         error = e;
       }
       const reason = status === null ? describe(error) : null;
@@ -175,9 +223,18 @@ export class HttpFetcher {
       const retry: RetryEvent = { url, project, attempt, status, error: reason, delayMs };
       this.observer.retry(retry);
       this.onRetry(retry);
-      await sleep(delayMs, this.signal);
+      await sleep(delayMs, cancel);
     }
   }
+}
+
+/** What a request sends. */
+interface RequestInit {
+  readonly method?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  /** The project it is for (errors and retries name it). */
+  readonly project?: string | null;
 }
 
 /** Waits `ms`, or until `signal` aborts (then throws its reason). */

@@ -6,6 +6,7 @@
  * `--upstream` names the simple index (`https://pypi.org/simple/`); XML-RPC lives beside it at
  * `../pypi` as on PyPI, unless told otherwise.
  */
+import { Readable } from 'node:stream';
 import { CoreMetadata, parseCoreMetadata } from './core-metadata';
 import { FetchedResponse, FetchOptions, HttpFetcher } from './http-fetcher';
 import { parseHtmlProjectPage, parseHtmlRootIndex } from './simple-html';
@@ -95,6 +96,20 @@ export class UpstreamClient {
       requiresDist: ((info.requires_dist as unknown[] | null) ?? []).filter((r): r is string => typeof r === 'string'),
       requiresPython: typeof info.requires_python === 'string' && info.requires_python !== '' ? info.requires_python : null,
     };
+  }
+
+  /**
+   * Streams a distribution file (a wheel or an sdist), for the artifact store to hash and keep: a
+   * wheel may be hundreds of megabytes, so unlike a page it is never held in memory. Getting an
+   * answer is retried like every other request (network errors, 429 and 5xx; backoff with full
+   * jitter; each attempt bounded by the timeout; counted, observed and reported to `onRetry`).
+   * Once the body flows the stream is the caller's: a body that stalls for the timeout or is cut
+   * errors the stream, and the caller, who verifies the sha256 anyway, may download again.
+   * `signal` (and the client's own) cancels the request, a wait before a retry, and the body.
+   * @throws UpstreamHttpError (404 included: the file was advertised), UpstreamNetworkError, or the signal's reason.
+   */
+  async downloadFile(url: string, options: { readonly signal?: AbortSignal; readonly project?: string | null } = {}): Promise<Readable> {
+    return this.fetcher.stream(url, { signal: options.signal, project: options.project ?? null });
   }
 
   /** Calls an XML-RPC method. @throws XmlRpcFaultError, UpstreamError */

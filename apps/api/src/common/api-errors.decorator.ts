@@ -36,6 +36,16 @@ const ERROR_DOCS: Record<ErrorCode, { description: string; example: ErrorBody }>
     description: 'The resolution passed its time limit',
     example: { error: 'too_complex', detail: 'the resolution passed its time limit of 30000 ms; narrow the requirements (pin the projects that backtrack) and try again' },
   },
+  no_builder: {
+    description: 'No builder can build for the requested Python and platform; `detail` lists what is available',
+    example: { error: 'no_builder', detail: 'no builder for Python 3.12 on x86_64-manylinux_2_28; available: Python 3.11 on x86_64-manylinux_2_36 and older manylinux' },
+  },
+  unbuildable: {
+    description: 'A pin cannot be built as asked (no file for the target, no sha256 from the index)',
+    example: { error: 'unbuildable', detail: 'numpy==1.26.4: no file of this release installs on x86_64-manylinux_2_17' },
+  },
+  build_failed: { description: 'The build failed; `detail` says why (pip\'s output, the limit hit); `GET /v1/builds/{id}/log` has the whole log', example: { error: 'build_failed', detail: 'build 7 failed: the build ran out of its memory limit of 2048 MiB and was stopped' } },
+  range_not_satisfiable: { description: 'The Range asks for bytes past the end; `Content-Range` gives the size', example: { error: 'range_not_satisfiable', detail: 'the tarball has 1024 bytes' } },
   headers_too_large: { description: 'The request headers are larger than the server accepts', example: { error: 'headers_too_large', detail: 'the request headers are too large' } },
   internal: { description: 'A bug; it has been logged', example: { error: 'internal', detail: 'An unexpected error occurred; it has been logged.' } },
   not_ready: { description: 'A dependency (database, queue backend) does not answer', example: { error: 'not_ready', detail: 'database: connect ECONNREFUSED 127.0.0.1:5432' } },

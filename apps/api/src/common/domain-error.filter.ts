@@ -1,3 +1,5 @@
+import { RangeNotSatisfiableError } from '@venvfarm/artifacts';
+import { BuildFailedError, NoBuilderError, UnbuildablePinError } from '@venvfarm/builds';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InputError } from '@venvfarm/pep440';
@@ -86,6 +88,12 @@ export class DomainErrorFilter implements ExceptionFilter {
         status: HttpStatus.UNPROCESSABLE_ENTITY,
         body: { error: 'too_complex', detail: `the resolution ${exception.message}; narrow the requirements (pin the projects that backtrack) and try again` },
       };
+    }
+    if (exception instanceof NoBuilderError) return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: { error: 'no_builder', detail: exception.message } };
+    if (exception instanceof BuildFailedError) return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: { error: 'build_failed', detail: exception.message } };
+    if (exception instanceof UnbuildablePinError) return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: { error: 'unbuildable', detail: exception.message } };
+    if (exception instanceof RangeNotSatisfiableError) {
+      return { status: 416, headers: { 'Content-Range': `bytes */${exception.size}` }, body: { error: 'range_not_satisfiable', detail: `the range starts past the end: the object has ${exception.size} bytes` } };
     }
     if (exception instanceof ProjectNotFoundError) {
       return { status: HttpStatus.NOT_FOUND, body: { error: 'not_found', detail: exception.message } };

@@ -20,7 +20,7 @@ function routePath(controller: object, handler: object): string {
 }
 
 /** `POST /v1/resolve`; known requests whose answer is held and current are answered below NestJS (CachedAnswers). */
-@Module({ imports: [ResolutionModule, LazyMirrorModule, AuthModule], controllers: [ResolveController], providers: [ResolveService, CachedAnswers] })
+@Module({ imports: [ResolutionModule, LazyMirrorModule, AuthModule], controllers: [ResolveController], providers: [ResolveService, CachedAnswers], exports: [ResolveService] })
 export class ResolveModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,

@@ -22,6 +22,14 @@ class EchoProcessor implements JobProcessor<'mirror-sync'> {
 @Injectable()
 class OtherProcessor extends EchoProcessor {}
 
+@QueueProcessor('builds')
+@Injectable()
+class BuildEchoProcessor implements JobProcessor<'builds'> {
+  async process(job: RunningJob<'builds'>) {
+    return { key: job.payload.key };
+  }
+}
+
 const payload = { upstream: 'http://127.0.0.1:1/simple/', incremental: false };
 
 /** How apps use the queues through NestJS: processors found at start-up, producers injected. */
@@ -61,7 +69,7 @@ describe.each(QUEUE_BACKENDS)('QueueModule on %s', (kind: QueueBackendKind) => {
   }
 
   it('runs the processor it finds among the providers; the producer is injected', async () => {
-    app = await start({ work: 'all' }, [EchoProcessor]);
+    app = await start({ work: 'all' }, [EchoProcessor, BuildEchoProcessor]);
     const producer = app.get(MirrorSyncProducer);
     const job = await producer.enqueue(payload);
     for (;;) {
@@ -80,7 +88,7 @@ describe.each(QUEUE_BACKENDS)('QueueModule on %s', (kind: QueueBackendKind) => {
   });
 
   it('fails to start when a queue has two processors', async () => {
-    await expect(start({ work: 'all' }, [EchoProcessor, OtherProcessor])).rejects.toThrow('two processors for queue mirror-sync');
+    await expect(start({ work: 'all' }, [EchoProcessor, OtherProcessor, BuildEchoProcessor])).rejects.toThrow('two processors for queue mirror-sync');
   });
 
   it('with VENVFARM_JOBS=off, leaves jobs queued and needs no processor', async () => {

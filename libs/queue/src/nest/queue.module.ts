@@ -2,7 +2,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { VenvfarmConfig } from '@venvfarm/config';
 import { Database } from '@venvfarm/db';
-import { MirrorSyncProducer } from '../job-producer';
+import { BuildProducer, MirrorSyncProducer } from '../job-producer';
 import { QueueName } from '../queue-names';
 import { queueSettings } from '../queue-settings';
 import { Queues } from '../queues';
@@ -47,10 +47,11 @@ export class QueueModule {
       providers: [
         { provide: Queues, inject: [VenvfarmConfig, Database], useFactory: openQueues },
         { provide: MirrorSyncProducer, inject: [Queues], useFactory: (queues: Queues) => queues.producer(QueueName.MirrorSync) },
+        { provide: BuildProducer, inject: [Queues], useFactory: (queues: Queues) => queues.producer(QueueName.Builds) },
         { provide: QUEUE_WORK, useValue: options.work },
         QueueWorkersService,
       ],
-      exports: [Queues, MirrorSyncProducer],
+      exports: [Queues, MirrorSyncProducer, BuildProducer],
     };
   }
 }

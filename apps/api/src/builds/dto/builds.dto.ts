@@ -1,0 +1,66 @@
+/** The DTOs of the build routes, from the schemas the edge validates with. */
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { answerSchema } from '../../common/api-responses';
+import { LIMITS } from '../../common/limits';
+
+/** A build id: the table's counter. */
+const BuildIdSchema = z
+  .string()
+  .regex(new RegExp(`^[1-9][0-9]{0,${LIMITS.jobIdDigits - 1}}$`), { message: `must be a build id (1 to ${LIMITS.jobIdDigits} digits)` })
+  .meta({ description: 'The id `POST /v1/builds` answered with', examples: ['7'] });
+
+/** `{id}` of `/v1/builds/{id}` and `/v1/builds/{id}/log`. */
+export class BuildParamsDto extends createZodDto(z.strictObject({ id: BuildIdSchema })) {}
+
+/** `GET /v1/builds?status=&limit=`. */
+export class BuildListQueryDto extends createZodDto(
+  z.strictObject({
+    status: z.enum(['queued', 'building', 'done', 'failed']).optional().describe('Only builds in this state'),
+    limit: z.coerce.number().int().min(1).max(200).default(50).describe('At most this many, newest first (1-200, default 50)'),
+  }),
+) {}
+
+/** `{file}` of `/v1/envs/{file}`: a build key and the tarball's extension. */
+export class EnvParamsDto extends createZodDto(
+  z.strictObject({
+    file: z
+      .string()
+      .regex(/^[0-9a-f]{64}\.tar\.gz$/, { message: 'must be <build key>.tar.gz (64 lower-case hex digits)' })
+      .meta({ description: 'The build key with `.tar.gz`', examples: [`${'3f'.repeat(32)}.tar.gz`] }),
+  }),
+) {}
+
+/** `POST /v1/envs?wait=`. */
+export class EnvWaitQueryDto extends createZodDto(
+  z.strictObject({
+    wait: z.coerce.number().int().min(0).max(3600).default(300).describe('Seconds to wait for the build before answering 202 with it (0-3600, default 300)'),
+  }),
+) {}
+
+/** A build as the routes show it. */
+export const BuildSchema = answerSchema(
+  'Build',
+  z
+    .object({
+      id: z.int(),
+      key: z.string().describe('The build key: sha256 of the pins with their hashes, the target, the builder digest and the packer'),
+      status: z.enum(['queued', 'building', 'done', 'failed']),
+      python: z.string(),
+      platform: z.string(),
+      pins: z.array(z.object({ name: z.string(), version: z.string(), filename: z.string(), sha256: z.string() })),
+      requested_by: z.string(),
+      requested_at: z.string(),
+      started_at: z.string().nullable(),
+      finished_at: z.string().nullable(),
+      timings: z.record(z.string(), z.number()).describe('Milliseconds per phase (stage, install, pack, store, total)'),
+      size: z.int().nullable().describe('Bytes of the tarball'),
+      builder_digest: z.string(),
+      executor: z.string(),
+      error: z.string().nullable(),
+      download: z.string().describe('Where the tarball is (once done)'),
+    })
+    .meta({ title: 'Build' }),
+);
+
+export type BuildView = z.infer<typeof BuildSchema>;
