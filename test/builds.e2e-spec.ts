@@ -113,6 +113,14 @@ describe('builds over HTTP', () => {
     expect(upstream).toEqual({});
   });
 
+  it('POST /v1/envs waits for a build it starts, or answers 202 with it when told not to wait', async () => {
+    const queued = await http().post('/v1/envs?wait=0').set(adminAuth).send({ ...BODY, requirements: ['idna'] }).expect(202);
+    expect(BuildSchema.parse(queued.body).status).toMatch(/^(queued|building)$/);
+    const waited = await http().post('/v1/envs?wait=300').set(adminAuth).send({ ...BODY, requirements: ['six'] }).buffer(true).parse(binary).expect(200);
+    expect(waited.headers['content-type']).toBe('application/gzip');
+    expect((waited.body as Buffer).length).toBe(Number(waited.headers['content-length']));
+  });
+
   it('checks the wait of POST /v1/envs and the ids and keys of the read routes', async () => {
     expect(ErrorBodySchema.parse((await http().post('/v1/envs?wait=-1').set(adminAuth).send(BODY).expect(400)).body).field).toBe('wait');
     expect(ErrorBodySchema.parse((await http().get('/v1/builds/x').expect(400)).body).field).toBe('id');

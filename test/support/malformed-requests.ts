@@ -195,6 +195,28 @@ const invalidJobId = fc.oneof(
   fc.constantFrom('0', '01', '-1', '1.5', '1e3', '12345678901234567', '9'.repeat(400)),
 );
 
+/** A query parameter that is none of `known`, with any value. */
+const unknownParameter = (known: readonly string[]) =>
+  fc.tuple(fc.string({ minLength: 1 }).filter((k) => ![...known, '__proto__'].includes(k)), anyString).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+
+const badBuildListQuery = fc.oneof(
+  fc.constantFrom('limit=0', 'limit=201', 'limit=abc', 'limit=1.5', 'limit=', 'status=running', 'status=', 'status=DONE', 'status=done&status=failed', 'limit=5&limit=6'),
+  wildNumberText.filter((v) => !(/^[0-9]{1,9}$/.test(v) && Number(v) >= 1 && Number(v) <= 200)).map((v) => `limit=${encodeURIComponent(v)}`),
+  unknownParameter(['status', 'limit']),
+);
+
+const badWaitQuery = fc.oneof(
+  fc.constantFrom('wait=-1', 'wait=3601', 'wait=abc', 'wait=1.5', 'wait=1&wait=2'),
+  wildNumberText.filter((v) => !(/^[0-9]{1,9}$/.test(v) && Number(v) <= 3600)).map((v) => `wait=${encodeURIComponent(v)}`),
+  unknownParameter(['wait']),
+);
+
+/** `{file}` of `/v1/envs/{file}` that is not `<64 hex>.tar.gz`. */
+const invalidEnvFile = fc.oneof(
+  anyString.filter((s) => !/^[0-9a-f]{64}\.tar\.gz$/.test(s)),
+  fc.constantFrom(`${'0'.repeat(64)}.tgz`, `${'A'.repeat(64)}.tar.gz`, `${'0'.repeat(63)}.tar.gz`, '../../etc/passwd', `${'0'.repeat(64)}.tar.gz.part`),
+);
+
 /** Every endpoint with a generator of malformed requests to it. */
 export interface Endpoint {
   readonly name: string;
@@ -229,6 +251,36 @@ export function endpoints(adminHeader: Record<string, string>): Endpoint[] {
     },
     { name: 'POST /v1/mirror/sync', requests: badSyncBody.map((body) => asRequest('POST', '/v1/mirror/sync', body, adminHeader)) },
     { name: 'POST /v1/resolve', requests: badResolveBody.map((body) => asRequest('POST', '/v1/resolve', body)) },
+    { name: 'POST /v1/builds', requests: badResolveBody.map((body) => asRequest('POST', '/v1/builds', body, adminHeader)) },
+    {
+      name: 'POST /v1/envs',
+      requests: fc.oneof(
+        badResolveBody.map((body) => asRequest('POST', '/v1/envs', body, adminHeader)),
+        badWaitQuery.map((q) => asRequest('POST', `/v1/envs?${q}`, { json: RESOLVE_BASE }, adminHeader)),
+      ),
+    },
+    { name: 'GET /v1/builds', requests: badBuildListQuery.map((q): RawRequest => ({ method: 'GET', target: `/v1/builds?${q}` })) },
+    {
+      name: 'GET /v1/builds/{id}',
+      requests: fc.oneof(
+        segment(invalidJobId).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/v1/builds/'), Buffer.from(s)]) })),
+        getWithQuery('/v1/builds/1'),
+      ),
+    },
+    {
+      name: 'GET /v1/builds/{id}/log',
+      requests: fc.oneof(
+        segment(invalidJobId).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/v1/builds/'), Buffer.from(s), Buffer.from('/log')]) })),
+        getWithQuery('/v1/builds/1/log'),
+      ),
+    },
+    {
+      name: 'GET /v1/envs/{file}',
+      requests: fc.oneof(
+        segment(invalidEnvFile).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/v1/envs/'), Buffer.from(s)]) })),
+        getWithQuery(`/v1/envs/${'0'.repeat(64)}.tar.gz`),
+      ),
+    },
     {
       name: 'unknown routes and methods',
       requests: fc.oneof(

@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import { importDump } from '@venvfarm/mirror';
-import { DumpTerminal } from './progress/dump-progress';
-import { DatabaseOptions, withDatabase, withDatabaseOptions } from './database-options';
+import { DatabaseOptions, withDatabaseOptions } from './database-options';
 
-interface ImportCommandOptions extends DatabaseOptions {
+export interface ImportCommandOptions extends DatabaseOptions {
   index: string;
   restart?: boolean;
 }
@@ -15,11 +13,5 @@ export function mirrorImportCommand(): Command {
     .argument('<dir>', 'the dump folder')
     .option('--index <name>', 'the index to import into', 'pypi')
     .option('--restart', 'start over instead of resuming an interrupted import of the same folder')
-    .action(async (dir: string, options: ImportCommandOptions) => {
-      const terminal = new DumpTerminal('import');
-      const summary = await withDatabase(options, (db) =>
-        importDump(db.pool, dir, { indexName: options.index, restart: options.restart, onProgress: terminal.progress, onProblem: terminal.problem }),
-      ).finally(() => terminal.stop());
-      terminal.finishImport(summary);
-    });
+    .action(async (dir: string, options: ImportCommandOptions) => (await import('./mirror-import.action')).mirrorImport(dir, options));
 }

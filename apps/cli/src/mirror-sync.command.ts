@@ -1,25 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig } from '@venvfarm/config';
-import { AllowList, parseAllowList, ReleaseFilter, syncMirror } from '@venvfarm/mirror';
-import { SyncTerminal } from './progress/sync-progress';
-import { UpstreamClient } from '@venvfarm/upstream';
-import { DatabaseOptions, withDatabase, withDatabaseOptions } from './database-options';
+import { DatabaseOptions, withDatabaseOptions } from './database-options';
 
-interface SyncCommandOptions extends DatabaseOptions {
+export interface SyncCommandOptions extends DatabaseOptions {
   upstream?: string;
   include?: string;
   exclude?: string;
   incremental?: boolean;
   changesFrom: 'auto' | 'xml-rpc' | 'root-index';
   concurrency: number;
-}
-
-/** Reads an allow-list file; its unparsable lines are reported, not fatal. */
-function readList(path: string, flag: string): AllowList {
-  const list = parseAllowList(readFileSync(path, 'utf8'));
-  for (const problem of list.problems) process.stderr.write(`venvfarm: ${flag} ${path}:${problem.line}: skipped "${problem.text}": ${problem.reason}\n`);
-  return list;
 }
 
 const positiveInt = (value: string) => {
@@ -38,24 +26,5 @@ export function mirrorSyncCommand(env: NodeJS.ProcessEnv = process.env): Command
     .option('--incremental', 'only what changed upstream since the last committed serial')
     .addOption(new Option('--changes-from <source>', 'how --incremental finds changes').choices(['auto', 'xml-rpc', 'root-index']).default('auto'))
     .option('--concurrency <n>', 'concurrent HTTP requests', positiveInt, 8)
-    .action(async (options: SyncCommandOptions) => {
-      const upstreamUrl = options.upstream ?? loadConfig(env, { dataDir: options.dataDir }).upstream;
-      const include = options.include === undefined ? null : readList(options.include, '--include');
-      const exclude = options.exclude === undefined ? null : readList(options.exclude, '--exclude');
-      const terminal = new SyncTerminal();
-      const upstream = new UpstreamClient(upstreamUrl, { onRetry: terminal.retry });
-      const summary = await withDatabase(options, (db) =>
-        syncMirror(db.pool, {
-          upstream,
-          filter: new ReleaseFilter(include, exclude),
-          incremental: options.incremental ?? false,
-          changesFrom: options.changesFrom,
-          concurrency: options.concurrency,
-          onProgress: terminal.progress,
-          onFailure: terminal.failure,
-        }),
-        env,
-      ).finally(() => terminal.stop());
-      terminal.finish(summary);
-    });
+    .action(async (options: SyncCommandOptions) => (await import('./mirror-sync.action')).mirrorSync(options, env));
 }

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
-import { parseTarget, Target } from '@venvfarm/pep508';
-import { supportedTags } from '@venvfarm/wheel';
+import type { Target } from '@venvfarm/pep508';
 
 interface TargetOptions {
   python: string;
   platform?: string;
 }
 
-function target(options: TargetOptions): Target {
+/** The named target; the pure libs load when a command runs, not at start-up. */
+async function target(options: TargetOptions): Promise<Target> {
+  const { parseTarget } = await import('@venvfarm/pep508');
   return parseTarget({ python: options.python, platform: options.platform });
 }
 
@@ -21,8 +22,8 @@ function withTargetOptions(command: Command): Command {
 export function markersCommand(): Command {
   return withTargetOptions(new Command('markers'))
     .description('print the marker environment of a target as JSON')
-    .action((options: TargetOptions) => {
-      process.stdout.write(JSON.stringify(target(options).markers, null, 2) + '\n');
+    .action(async (options: TargetOptions) => {
+      process.stdout.write(JSON.stringify((await target(options)).markers, null, 2) + '\n');
     });
 }
 
@@ -30,7 +31,8 @@ export function markersCommand(): Command {
 export function tagsCommand(): Command {
   return withTargetOptions(new Command('tags'))
     .description('print the wheel tags a target supports, best first')
-    .action((options: TargetOptions) => {
-      process.stdout.write(supportedTags(target(options)).join('\n') + '\n');
+    .action(async (options: TargetOptions) => {
+      const { supportedTags } = await import('@venvfarm/wheel');
+      process.stdout.write(supportedTags(await target(options)).join('\n') + '\n');
     });
 }

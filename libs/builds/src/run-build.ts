@@ -7,7 +7,7 @@
  * in a fresh directory, and a build whose tarball is already stored is not run again.
  */
 import { createReadStream } from 'node:fs';
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ArtifactStore, StageFile, stageFiles } from '@venvfarm/artifacts';
@@ -15,6 +15,7 @@ import { makeRelocatable, packDeterministic } from '@venvfarm/envpack';
 import type { BuildPlan } from './build-plan';
 import type { BuildTimings } from './build.entity';
 import { BuildExecutor, BuildLimits, ExecutorTarget } from './executors/build-executor';
+import { processAlive } from './process-alive';
 
 /** Where tarballs live in the store: `envs/<key>.tar.gz`. */
 export const ENVS_NAMESPACE = 'envs';
@@ -59,7 +60,8 @@ export async function runBuild(options: RunBuildOptions): Promise<BuiltEnv> {
     mark = now;
   };
   await mkdir(options.workRoot, { recursive: true });
-  const workDir = await mkdtemp(join(options.workRoot, `${key.slice(0, 12)}-`));
+  // The pid in the name: a worker that dies leaves its directory, and the next one on this host removes it (reapWorkDirs).
+  const workDir = await mkdtemp(join(options.workRoot, `${key.slice(0, 12)}-${process.pid}-`));
   try {
     const filesDir = join(workDir, 'files');
     await mkdir(filesDir);
@@ -99,4 +101,17 @@ export async function runBuild(options: RunBuildOptions): Promise<BuiltEnv> {
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Removes the build directories in `workRoot` of processes that no longer run; answers how many. */
+export async function reapWorkDirs(workRoot: string): Promise<number> {
+  const names = await readdir(workRoot).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const pid = Number(/^[0-9a-f]{12}-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    await rm(join(workRoot, name), { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
 }

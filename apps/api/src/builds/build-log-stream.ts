@@ -8,20 +8,32 @@ import { Injectable } from '@nestjs/common';
 import { BuildRepository } from '@venvfarm/builds';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ShutdownSignal } from '../common/shutdown-signal';
 
 const POLL_MS = 500;
 
 @Injectable()
 export class BuildLogStream {
-  constructor(private readonly builds: BuildRepository) {}
+  constructor(
+    private readonly builds: BuildRepository,
+    private readonly shutdown: ShutdownSignal,
+  ) {}
 
-  /** `client`: the request's socket side, whose `close` ends the stream early. */
-  stream(id: number, events: boolean, client: { once(event: 'close', listener: () => void): unknown }): Readable {
+  /**
+   * `client`: the response; its `close` before the end (the client went away) stops the
+   * polling. Its headers go out at once (a client waits for them before the first log line,
+   * which may be minutes away while the build is queued).
+   */
+  stream(id: number, events: boolean, client: { once(event: 'close', listener: () => void): unknown; flushHeaders(): void }): Readable {
     const builds = this.builds;
-    let gone = false;
-    client.once('close', () => (gone = true));
+    // Ends the polling when the client goes or the server shuts down (a wait in between too).
+    const gone = new AbortController();
+    client.once('close', () => gone.abort());
+    const stop = AbortSignal.any([gone.signal, this.shutdown.signal]);
     return Readable.from(
       (async function* () {
+        // Pulled first once Fastify has set the headers and piped the stream into the response.
+        client.flushHeaders();
         let offset = 0;
         for (;;) {
           const part = await builds.logFrom(id, offset);
@@ -35,8 +47,9 @@ export class BuildLogStream {
             if (events) yield `event: end\ndata: ${(await builds.find(id))?.status ?? 'gone'}\n\n`;
             return;
           }
-          if (gone) return;
-          await sleep(POLL_MS);
+          if (stop.aborted) return;
+          await sleep(POLL_MS, undefined, { signal: stop }).catch(() => undefined);
+          if (stop.aborted) return;
         }
       })(),
       { objectMode: false },

@@ -19,6 +19,7 @@ export function buildView(row: BuildRow): BuildView {
     finished_at: row.finishedAt?.toISOString() ?? null,
     timings: row.timings,
     size: row.sizeBytes,
+    sha256: row.tarballSha256,
     builder_digest: row.builderDigest,
     executor: row.executor,
     error: row.error,

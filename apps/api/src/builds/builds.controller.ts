@@ -12,6 +12,9 @@ import { BuildsService } from './builds.service';
 import { BuildListQueryDto, BuildParamsDto, BuildView } from './dto/builds.dto';
 import { BuildRepository } from '@venvfarm/builds';
 
+/** Builds a list shows without `limit`. */
+const DEFAULT_LIST_LENGTH = 50;
+
 /** Who asked, as a build records it (one admin token: the address it came from says more). */
 export const requesterOf = (request: FastifyRequest) => `admin@${request.ip}`;
 
@@ -46,7 +49,7 @@ export class BuildsController {
   @ApiResponse({ status: 200, description: 'The builds', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Build' } } } } })
   @ApiErrorResponses('invalid_input')
   async list(@Query() query: BuildListQueryDto): Promise<BuildView[]> {
-    return (await this.builds.list(query.status, query.limit)).map(buildView);
+    return (await this.builds.list(query.status, query.limit ?? DEFAULT_LIST_LENGTH)).map(buildView);
   }
 
   @Get(':id')
@@ -75,6 +78,9 @@ export class BuildsController {
       .code(200)
       .header('Content-Type', events ? 'text/event-stream; charset=utf-8' : 'text/plain; charset=utf-8')
       .header('Cache-Control', 'no-cache')
-      .send(this.logs.stream(id, events, reply.request.raw));
+      // A followed log may last minutes: its connection is not kept for another request, so
+      // that a server shutting down (which ends the stream) is not held by it afterwards.
+      .header('Connection', 'close')
+      .send(this.logs.stream(id, events, reply.raw));
   }
 }

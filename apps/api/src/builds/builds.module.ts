@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BuildJobsModule, BuildsModule as BuildsLibModule } from '@venvfarm/builds';
 import { AuthModule } from '../auth/auth.module';
+import { ShutdownSignal } from '../common/shutdown-signal';
 import { ResolveModule } from '../resolve/resolve.module';
 import { BuildLogStream } from './build-log-stream';
 import { BuildsController } from './builds.controller';
@@ -9,5 +10,5 @@ import { EnvsController } from './envs.controller';
 
 /** `POST /v1/builds`, `GET /v1/builds[/{id}[/log]]`, `GET /v1/envs/{key}.tar.gz` and `POST /v1/envs`. */
 // BuildJobsModule: `serve` runs the builds queue's processor too, unless VENVFARM_JOBS=off.
-@Module({ imports: [BuildsLibModule, BuildJobsModule, ResolveModule, AuthModule], controllers: [BuildsController, EnvsController], providers: [BuildsService, BuildLogStream] })
+@Module({ imports: [BuildsLibModule, BuildJobsModule, ResolveModule, AuthModule], controllers: [BuildsController, EnvsController], providers: [BuildsService, BuildLogStream, ShutdownSignal] })
 export class BuildsApiModule {}

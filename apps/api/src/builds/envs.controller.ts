@@ -5,6 +5,7 @@ import { BuildFailedError, BuildRepository, BuildRow, ENVS_NAMESPACE, tarballNam
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminOnly, ReadAccess } from '../auth/access.decorator';
+import { ShutdownSignal } from '../common/shutdown-signal';
 import { ApiErrorResponses } from '../common/api-errors.decorator';
 import { ApiJsonAnswer } from '../common/api-responses';
 import { ResolveRequestDto } from '../resolve/dto/resolve.dto';
@@ -14,6 +15,9 @@ import { BuildsService } from './builds.service';
 import { buildView } from './build-view';
 import { parseRange } from './byte-range';
 import { EnvParamsDto, EnvWaitQueryDto } from './dto/builds.dto';
+
+/** How long `POST /v1/envs` waits for its build without `wait`. */
+const DEFAULT_WAIT_SECONDS = 300;
 
 /** How often `POST /v1/envs` looks at the build it waits for. */
 const WAIT_POLL_MS = 250;
@@ -25,6 +29,7 @@ export class EnvsController {
     private readonly service: BuildsService,
     private readonly builds: BuildRepository,
     private readonly store: ArtifactStore,
+    private readonly shutdown: ShutdownSignal,
   ) {}
 
   @Get(':file')
@@ -53,19 +58,22 @@ export class EnvsController {
   @ApiErrorResponses('invalid_input', 'invalid_json', 'payload_too_large', 'unsupported_media_type', 'unsatisfiable', 'too_complex', 'no_builder', 'unbuildable', 'build_failed', 'upstream_unavailable', 'queue_unavailable')
   async create(@Body() request: ResolveRequestDto, @Query() query: EnvWaitQueryDto, @Req() http: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const { row } = await this.service.request(request, requesterOf(http));
-    const finished = await this.waitFor(row, query.wait * 1000, http);
+    const finished = await this.waitFor(row, (query.wait ?? DEFAULT_WAIT_SECONDS) * 1000, reply);
     if (finished.status === 'done') return this.sendTarball(finished.key, reply, undefined, undefined);
     if (finished.status === 'failed') throw new BuildFailedError(finished.id, finished.error);
     void reply.code(202).send(buildView(finished));
   }
 
-  private async waitFor(row: BuildRow, waitMs: number, http: FastifyRequest): Promise<BuildRow> {
+  /** The build once it has finished, or as it is when `waitMs` have passed or the client has gone. */
+  private async waitFor(row: BuildRow, waitMs: number, reply: FastifyReply): Promise<BuildRow> {
     const deadline = Date.now() + waitMs;
     let current = row;
-    let gone = false;
-    http.raw.once('close', () => (gone = true));
-    while ((current.status === 'queued' || current.status === 'building') && Date.now() < deadline && !gone) {
-      await sleep(Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())));
+    // The response's close, not the request's: a request closes once its body is read.
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    const stop = AbortSignal.any([gone.signal, this.shutdown.signal]);
+    while ((current.status === 'queued' || current.status === 'building') && Date.now() < deadline && !stop.aborted) {
+      await sleep(Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())), undefined, { signal: stop }).catch(() => undefined);
       current = (await this.builds.find(current.id)) ?? current;
     }
     return current;

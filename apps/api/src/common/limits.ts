@@ -38,8 +38,12 @@ export const LIMITS = {
   dependentsDepth: { min: 1, max: 5 },
   /** `limit` of dependents: the most rows one answer carries. */
   dependentsLimit: { min: 1, max: 10_000 },
-  /** Digits of a job id (the queue's counter). */
+  /** Digits of a job id (the queue's counter) or a build id (the table's). */
   jobIdDigits: 16,
+  /** `limit` of the build list. */
+  buildsLimit: { min: 1, max: 200 },
+  /** `wait` of `POST /v1/envs`, in seconds. */
+  envWaitSeconds: { min: 0, max: 3600 },
 } as const;
 
 /** A row of the limits table (README, OpenAPI description). */
@@ -67,6 +71,8 @@ export function limitsTable(): LimitRow[] {
     { limit: 'Dependents range', value: `${LIMITS.versionRangeLength} characters`, answer: '400 invalid_input' },
     { limit: 'Dependents depth', value: range(LIMITS.dependentsDepth), answer: '400 invalid_input' },
     { limit: 'Dependents limit', value: range(LIMITS.dependentsLimit), answer: '400 invalid_input' },
-    { limit: 'Job id', value: `1–${LIMITS.jobIdDigits} digits`, answer: '400 invalid_input' },
+    { limit: 'Job id, build id', value: `1–${LIMITS.jobIdDigits} digits`, answer: '400 invalid_input' },
+    { limit: 'Builds list limit', value: range(LIMITS.buildsLimit), answer: '400 invalid_input' },
+    { limit: 'POST /v1/envs wait (seconds)', value: range(LIMITS.envWaitSeconds), answer: '400 invalid_input' },
   ];
 }

@@ -59,3 +59,13 @@ export const versionRangeSchema = z
   .max(LIMITS.versionRangeLength)
   .transform((text, ctx) => (text === '' ? undefined : parsedWith<SpecifierSet>((range) => SpecifierSet.parse(range))(text, ctx)))
   .meta({ description: `A PEP 440 specifier set (at most ${LIMITS.versionRangeLength} characters); empty for none`, examples: ['>=4.2,<5', '==4.2.*'] });
+
+/** An integer query parameter in `min..max` (query values are strings on the wire: digits only, no `0x10` or `+3`). */
+export function integerParameter(range: { min: number; max: number }, description: string) {
+  const message = `must be an integer from ${range.min} to ${range.max}`;
+  return z
+    .string()
+    .refine((text) => /^[0-9]{1,9}$/.test(text) && Number(text) >= range.min && Number(text) <= range.max, { message })
+    .transform(Number)
+    .meta({ description: `${description} (${range.min}–${range.max})`, type: 'integer', minimum: range.min, maximum: range.max });
+}

@@ -5,17 +5,7 @@
 import type { DependentsOptions } from '@venvfarm/mirror';
 import { z } from 'zod';
 import { LIMITS } from '../common/limits';
-import { versionRangeSchema } from '../common/schemas';
-
-/** An integer query parameter in `min..max` (query values are strings on the wire). */
-function integerParameter(range: { min: number; max: number }, description: string) {
-  const message = `must be an integer from ${range.min} to ${range.max}`;
-  return z
-    .string()
-    .refine((text) => /^[0-9]{1,9}$/.test(text) && Number(text) >= range.min && Number(text) <= range.max, { message })
-    .transform(Number)
-    .meta({ description: `${description} (${range.min}–${range.max})`, type: 'integer', minimum: range.min, maximum: range.max });
-}
+import { integerParameter, versionRangeSchema } from '../common/schemas';
 
 /** The query's schema. */
 export const DependentsQuerySchema = z

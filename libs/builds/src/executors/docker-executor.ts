@@ -15,6 +15,7 @@ import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import { BuildExecutor, BuildLimitError, BuildLimits, ExecutionResult, ExecutionSpec, ExecutorTarget, InstallFailedError, installScript } from './build-executor';
 import { LineSplitter } from './line-splitter';
+import { processAlive } from '../process-alive';
 
 /** Labels on every build container. */
 const LABEL_BUILD = 'org.venvfarm.build';
@@ -32,16 +33,6 @@ export const builderImage = (python: string) => `venvfarm-builder:${python}`;
 
 /** How much of the output an InstallFailedError keeps. */
 const OUTPUT_TAIL_LINES = 40;
-
-/** Whether the process `pid` on this host still runs. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class DockerExecutor extends BuildExecutor {
   readonly kind = 'docker' as const;
@@ -179,7 +170,7 @@ export class DockerExecutor extends BuildExecutor {
     let removed = 0;
     for (const info of containers) {
       const pid = Number(info.Labels[LABEL_PID]);
-      if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
+      if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
       await this.docker.getContainer(info.Id).remove({ force: true });
       removed += 1;
     }

@@ -1,16 +1,22 @@
-import { Module, OnModuleInit, Logger } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
+import { VenvfarmConfig } from '@venvfarm/config';
 import { BuildExecutor } from '../executors/build-executor';
+import { reapWorkDirs } from '../run-build';
 import { BuildProcessor } from '../jobs/build.processor';
 import { BuildsModule } from './builds.module';
 
 /** The builds queue's processor, for every process that runs jobs (`serve`, apps/worker). */
 @Module({ imports: [BuildsModule], providers: [BuildProcessor] })
 export class BuildJobsModule implements OnModuleInit {
-  constructor(private readonly executor: BuildExecutor) {}
+  constructor(
+    private readonly executor: BuildExecutor,
+    private readonly config: VenvfarmConfig,
+  ) {}
 
-  /** Containers of workers that died on this host go first. */
+  /** What workers that died on this host left (containers, build directories) goes first. */
   async onModuleInit(): Promise<void> {
-    const removed = await this.executor.reapOrphans();
-    if (removed > 0) new Logger('builds').warn(`removed ${removed} build container(s) left by workers that died`);
+    const containers = await this.executor.reapOrphans();
+    const dirs = await reapWorkDirs(this.config.buildDir);
+    if (containers + dirs > 0) new Logger('builds').warn(`removed ${containers} build container(s) and ${dirs} build directories left by workers that died`);
   }
 }

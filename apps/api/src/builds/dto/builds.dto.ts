@@ -3,6 +3,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { answerSchema } from '../../common/api-responses';
 import { LIMITS } from '../../common/limits';
+import { integerParameter } from '../../common/schemas';
 
 /** A build id: the table's counter. */
 const BuildIdSchema = z
@@ -17,7 +18,7 @@ export class BuildParamsDto extends createZodDto(z.strictObject({ id: BuildIdSch
 export class BuildListQueryDto extends createZodDto(
   z.strictObject({
     status: z.enum(['queued', 'building', 'done', 'failed']).optional().describe('Only builds in this state'),
-    limit: z.coerce.number().int().min(1).max(200).default(50).describe('At most this many, newest first (1-200, default 50)'),
+    limit: integerParameter(LIMITS.buildsLimit, 'At most this many, newest first; default 50').optional(),
   }),
 ) {}
 
@@ -34,7 +35,7 @@ export class EnvParamsDto extends createZodDto(
 /** `POST /v1/envs?wait=`. */
 export class EnvWaitQueryDto extends createZodDto(
   z.strictObject({
-    wait: z.coerce.number().int().min(0).max(3600).default(300).describe('Seconds to wait for the build before answering 202 with it (0-3600, default 300)'),
+    wait: integerParameter(LIMITS.envWaitSeconds, 'Seconds to wait for the build before answering 202 with it; default 300').optional(),
   }),
 ) {}
 
@@ -55,6 +56,7 @@ export const BuildSchema = answerSchema(
       finished_at: z.string().nullable(),
       timings: z.record(z.string(), z.number()).describe('Milliseconds per phase (stage, install, pack, store, total)'),
       size: z.int().nullable().describe('Bytes of the tarball'),
+      sha256: z.string().nullable().describe("The tarball's sha256 (once done): what a client checks its download against"),
       builder_digest: z.string(),
       executor: z.string(),
       error: z.string().nullable(),

@@ -1,0 +1,210 @@
+/**
+ * The client side of the build API (`POST /v1/builds`, `GET /v1/builds/{id}` and its log,
+ * `GET /v1/envs/{key}.tar.gz`, `POST /v1/envs`), for `venvfarm build` and `venvfarm pull`.
+ * Node's own fetch, no server code: this module loads when one of those commands runs.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, promises as fs, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BuildDisplay } from './build-display';
+import { describeFailure } from './resolve.command';
+import { authorizationHeader } from './server-auth';
+import { serverEvents } from './server-events';
+
+/** A build as `GET /v1/builds/{id}` shows it (the fields the CLI reads). */
+export interface BuildView {
+  id: number;
+  key: string;
+  status: 'queued' | 'building' | 'done' | 'failed';
+  python: string;
+  platform: string;
+  pins: { name: string; version: string; filename: string; sha256: string }[];
+  timings: Record<string, number>;
+  size: number | null;
+  error: string | null;
+  download: string;
+}
+
+/** What to build: the options `build` and `pull -r` share with `resolve`. */
+export interface BuildRequestOptions {
+  requirement: string;
+  constraint?: string;
+  python?: string;
+  platform?: string;
+}
+
+/** A downloaded file. */
+export interface Downloaded {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** A finished build that failed: its id and the reason the server recorded. */
+export class BuildFailedError extends Error {
+  constructor(readonly build: BuildView) {
+    super(`build ${build.id} failed: ${build.error ?? 'no reason recorded'}`);
+    this.name = 'BuildFailedError';
+  }
+}
+
+/** Pause before asking again after the log stream broke off. */
+const RECONNECT_MS = 1000;
+
+/** The body of `POST /v1/builds` and `POST /v1/envs` for a requirements file ("-": stdin). */
+export function buildRequestBody(options: BuildRequestOptions): Record<string, unknown> {
+  const read = (file: string) => readFileSync(file === '-' ? 0 : file, 'utf8');
+  const constraints =
+    options.constraint === undefined
+      ? undefined
+      : read(options.constraint)
+          .split('\n')
+          .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
+          .filter(Boolean);
+  return {
+    requirements_txt: read(options.requirement),
+    ...(constraints === undefined ? {} : { constraints }),
+    ...(options.python === undefined ? {} : { python: options.python }),
+    ...(options.platform === undefined ? {} : { platform: options.platform }),
+  };
+}
+
+/** The text of a response body, chunk by chunk. */
+async function* decode(body: WebReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  for await (const chunk of body) yield decoder.decode(chunk, { stream: true });
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+/** Talks to one venvfarm server. */
+export class BuildClient {
+  constructor(
+    private readonly server: string,
+    private readonly display: BuildDisplay,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** `POST /v1/builds`: the build, done (a built key) or queued. */
+  async requestBuild(body: Record<string, unknown>): Promise<BuildView> {
+    const response = await this.fetch('/v1/builds', 'admin', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    return (await this.json(response)) as BuildView;
+  }
+
+  /** `GET /v1/builds/{id}`. */
+  async getBuild(id: number): Promise<BuildView> {
+    return (await this.json(await this.fetch(`/v1/builds/${id}`, 'read'))) as BuildView;
+  }
+
+  /**
+   * Follows a build until it is done, showing its state and its log as it is written (the log's
+   * server-sent events; a stream that breaks off is opened again and the lines already shown are
+   * skipped). Throws {@link BuildFailedError} when the build failed.
+   */
+  async follow(build: BuildView): Promise<BuildView> {
+    let current = build;
+    let shown = 0;
+    this.display.build(current);
+    while (current.status === 'queued' || current.status === 'building') {
+      try {
+        const response = await this.fetch(`/v1/builds/${current.id}/log`, 'read', { headers: { Accept: 'text/event-stream' } });
+        if (!response.ok || response.body === null) throw new Error(describeFailure(response.status, await response.text()));
+        let index = 0;
+        for await (const event of serverEvents(decode(response.body as WebReadableStream<Uint8Array>))) {
+          if (event.event === 'end') break;
+          if (event.event !== 'log') continue;
+          for (const line of event.data) {
+            if (index++ < shown) continue;
+            shown++;
+            if (current.status === 'queued') {
+              current = { ...current, status: 'building' };
+              this.display.build(current);
+            }
+            this.display.log(current, line);
+          }
+        }
+      } catch (error) {
+        // The log is a view of the build: when it breaks off, the build's own state decides.
+        this.display.log(current, `(log stream interrupted: ${error instanceof Error ? error.message : String(error)})`);
+        await sleep(RECONNECT_MS);
+      }
+      current = await this.getBuild(current.id);
+      if (current.status === 'queued' || current.status === 'building') this.display.build(current);
+    }
+    this.display.build(current);
+    if (current.status === 'failed') throw new BuildFailedError(current);
+    return current;
+  }
+
+  /** `GET /v1/envs/{key}.tar.gz` (or a build's `download`) into `target`. */
+  async downloadTarball(path: string, target: string): Promise<Downloaded> {
+    return this.save(await this.fetch(path, 'read'), target);
+  }
+
+  /**
+   * `POST /v1/envs?wait=`: the tarball saved to `target` when the build is done within `wait`
+   * seconds, else the build to follow. A build that failed within the wait is an error.
+   */
+  async requestEnv(body: Record<string, unknown>, wait: number, target: string): Promise<{ downloaded: Downloaded; key: string | null } | { build: BuildView }> {
+    const response = await this.fetch(`/v1/envs?wait=${wait}`, 'admin', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status === 202) return { build: (await response.json()) as BuildView };
+    const key = response.headers.get('etag')?.replace(/^(W\/)?"|"$/g, '') ?? null;
+    return { downloaded: await this.save(response, target), key };
+  }
+
+  /**
+   * Writes a tarball answer to `target` atomically: into a temporary file beside it, flushed to
+   * disk, then renamed, so `target` is either absent or whole. Checks the length the server gave.
+   */
+  private async save(response: Response, target: string): Promise<Downloaded> {
+    if (!response.ok || response.body === null) throw new Error(describeFailure(response.status, await response.text()));
+    const length = response.headers.get('content-length');
+    const total = length === null ? null : Number(length);
+    const path = resolve(target);
+    const partial = join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`);
+    const hash = createHash('sha256');
+    let received = 0;
+    const display = this.display;
+    display.downloadStart(target, total);
+    try {
+      await pipeline(
+        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            received += chunk.length;
+            hash.update(chunk);
+            display.downloadProgress(received, total);
+            callback(null, chunk);
+          },
+        }),
+        createWriteStream(partial, { flags: 'wx', mode: 0o644 }),
+      );
+      if (total !== null && received !== total) throw new Error(`download of ${target} ended after ${received} of ${total} bytes`);
+      const handle = await fs.open(partial, 'r');
+      await handle.sync().finally(() => handle.close());
+      await fs.rename(partial, path);
+    } catch (error) {
+      await fs.rm(partial, { force: true });
+      throw error;
+    }
+    display.downloadEnd(target, received);
+    return { path, bytes: received, sha256: hash.digest('hex') };
+  }
+
+  private fetch(path: string, access: 'read' | 'admin', init: RequestInit = {}): Promise<Response> {
+    return fetch(new URL(path, this.server), { ...init, headers: { ...authorizationHeader(access, this.env), ...(init.headers as Record<string, string> | undefined) } }).catch((error: unknown) => {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      throw new Error(`cannot reach ${this.server}${cause}`);
+    });
+  }
+
+  private async json(response: Response): Promise<unknown> {
+    const text = await response.text();
+    if (!response.ok) throw new Error(describeFailure(response.status, text));
+    return JSON.parse(text);
+  }
+}
