@@ -7,7 +7,7 @@
  * in a fresh directory, and a build whose tarball is already stored is not run again.
  */
 import { createReadStream } from 'node:fs';
-import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ArtifactStore, StageFile, stageFiles } from '@venvfarm/artifacts';
@@ -59,7 +59,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuiltEnv> {
     timings[name] = Math.round(now - mark);
     mark = now;
   };
-  await mkdir(options.workRoot, { recursive: true });
+  await mkdir(options.workRoot, { recursive: true, mode: 0o700 });
   // The pid in the name: a worker that dies leaves its directory, and the next one on this host removes it (reapWorkDirs).
   const workDir = await mkdtemp(join(options.workRoot, `${key.slice(0, 12)}-${process.pid}-`));
   try {
@@ -73,8 +73,12 @@ export async function runBuild(options: RunBuildOptions): Promise<BuiltEnv> {
     phase('stage');
 
     options.onPhase?.('install');
-    // The builder's user writes the venv into the build directory.
-    if (options.executor.kind === 'docker' && process.getuid?.() === 0) await chown(workDir, BUILDER_UID, BUILDER_UID);
+    // The builder's user writes the venv into the build directory: it is given the directory
+    // (as root), or may write into it (else; the build root above it stays the worker's own).
+    if (options.executor.kind === 'docker') {
+      if (process.getuid?.() === 0) await chown(workDir, BUILDER_UID, BUILDER_UID);
+      else await chmod(workDir, 0o777);
+    }
     const result = await options.executor.run({ key, target: options.target, workDir, limits: options.limits, onLog: options.onLog, signal: options.signal });
     phase('install');
 
