@@ -57,6 +57,25 @@ export default tseslint.config(
     files: [`apps/${app}/**/*.ts`],
     rules: imports([...bullmq, ...sqlDriver, ...(app === 'cli' ? [] : httpClients)], [publicEntryOnly, noRelativeLibs, noOtherApps(app)]),
   })),
+  // The CLI's start-up (main.ts and the command definitions) loads commander and nothing of the
+  // server: the actions import their implementations when they run (issue 9: `--help` in ~0.1 s).
+  {
+    files: ['apps/cli/src/main.ts', 'apps/cli/src/*.command.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [...bullmq, ...sqlDriver],
+          patterns: [
+            publicEntryOnly,
+            noRelativeLibs,
+            noOtherApps('cli'),
+            { group: ['@venvfarm/*', '@nestjs/*', 'typeorm', 'dockerode', 'ioredis', '@aws-sdk/*'], allowTypeImports: true, message: 'a command definition loads no server code: import it in the command\'s *.action.ts, which runs only when the command does' },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['apps/**/*.ts', 'libs/**/*.ts'], ignores: sqlAllowed, rules: noQueryCalls },
   // Only the upstream client fetches from libs; the API fetches nothing itself (the CLI is a client of a server).
   {
