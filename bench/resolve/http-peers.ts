@@ -52,6 +52,8 @@ export interface PeerReport {
   readonly nginxWorkers: string;
   readonly nginx: LoadFigure;
   readonly node: LoadFigure;
+  /** A bare Fastify server, POST like venvfarm's: the platform's own ceiling. */
+  readonly fastify: LoadFigure;
   readonly health: LoadFigure;
   readonly resolve: LoadFigure;
 }
@@ -206,20 +208,46 @@ process.stdin.resume();
 process.stdin.once('end', () => process.exit(0));
 `;
 
+/**
+ * A bare Fastify server answering the same `POST /v1/resolve` with `body`: venvfarm's platform
+ * with nothing of venvfarm's on it (no NestJS, validation, logs, metrics or request ids), the
+ * ceiling of any cache hit served through Fastify on this machine.
+ */
+const FASTIFY_PEER_SOURCE = `
+const { readFileSync } = require('node:fs');
+const fastify = require('fastify')({ logger: false });
+const body = readFileSync(process.argv[1]);
+fastify.post('/v1/resolve', (request, reply) => { reply.header('content-type', process.argv[2]).send(body); });
+fastify.listen({ port: 0, host: '127.0.0.1' }).then(() => process.stdout.write(fastify.server.address().port + '\\n'));
+process.stdin.resume();
+process.stdin.once('end', () => process.exit(0));
+`;
+
 /** A plain Node `http` server answering `body` to every request, in a child process. */
-export async function startNodePeer(body: Buffer): Promise<Peer> {
-  const dir = mkdtempSync(join(tmpdir(), 'venvfarm-node-peer-'));
+export function startNodePeer(body: Buffer): Promise<Peer> {
+  return startChildPeer('node http', NODE_PEER_SOURCE, '/answer.json', body);
+}
+
+/** A bare Fastify server answering `POST /v1/resolve` with `body`, in a child process. */
+export function startFastifyPeer(body: Buffer): Promise<Peer> {
+  return startChildPeer('bare fastify', FASTIFY_PEER_SOURCE, '/v1/resolve', body);
+}
+
+/** A server of `source` (given the answer file and its content type) in a child process that prints its port. */
+async function startChildPeer(label: string, source: string, path: string, body: Buffer): Promise<Peer> {
+  const dir = mkdtempSync(join(tmpdir(), 'venvfarm-peer-'));
   writeFileSync(join(dir, 'answer.json'), body);
-  // The child exits when its stdin closes, so it cannot outlive this process.
-  const child = spawn(process.execPath, ['-e', NODE_PEER_SOURCE, join(dir, 'answer.json'), CONTENT_TYPE], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // The child exits when its stdin closes, so it cannot outlive this process; it resolves
+  // packages (fastify) from the repository.
+  const child = spawn(process.execPath, ['-e', source, join(dir, 'answer.json'), CONTENT_TYPE], { stdio: ['pipe', 'pipe', 'inherit'], cwd: join(__dirname, '..', '..') });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const port = await new Promise<number>((done, fail) => {
     child.stdout!.setEncoding('utf8').once('data', (line: string) => done(Number(line.trim())));
-    child.once('exit', (code) => fail(new Error(`the node peer exited with ${code}`)));
+    child.once('exit', (code) => fail(new Error(`the ${label} peer exited with ${code}`)));
   });
   return {
-    label: 'node http',
-    url: `http://127.0.0.1:${port}/answer.json`,
+    label,
+    url: `http://127.0.0.1:${port}${path}`,
     stop: async () => {
       child.stdin!.end();
       await exited;
@@ -298,6 +326,7 @@ export async function measureHttpPeers(options: PeerOptions): Promise<PeerReport
   const answer = await cachedAnswer(options.venvfarmUrl, resolveBody);
   const nginx = await startNginxPeer(answer, { workers, binary: options.nginxBinary });
   const node = await startNodePeer(answer);
+  const fastify = await startFastifyPeer(answer);
   try {
     const served = Buffer.from(await (await fetch(nginx.url)).arrayBuffer());
     if (!served.equals(answer)) throw new Error('nginx does not serve the answer bytes');
@@ -308,10 +337,12 @@ export async function measureHttpPeers(options: PeerOptions): Promise<PeerReport
       nginxWorkers: workers,
       nginx: await measure({ label: `nginx (static file, ${workers} worker${workers === '1' ? '' : 's'})`, url: nginx.url }, connections, seconds, warmup),
       node: await measure({ label: 'node http (same bytes)', url: node.url }, connections, seconds, warmup),
+      fastify: await measure({ label: 'bare fastify (same bytes, POST)', url: fastify.url, method: 'POST', body: JSON.stringify(resolveBody) }, connections, seconds, warmup),
       health: await measure({ label: 'venvfarm GET /health', url: `${options.venvfarmUrl}/health` }, connections, seconds, warmup),
       resolve: await measure({ label: 'venvfarm POST /v1/resolve (cache hit)', url: `${options.venvfarmUrl}/v1/resolve`, method: 'POST', body: JSON.stringify(resolveBody) }, connections, seconds, warmup),
     };
   } finally {
+    await fastify.stop();
     await node.stop();
     await nginx.stop();
   }
@@ -329,10 +360,11 @@ export function formatPeerReport(report: PeerReport): string[] {
     '| --- | --- | --- | --- | --- | --- |',
     row(report.nginx),
     row(report.node),
+    row(report.fastify),
     row(report.health),
     row(report.resolve),
     '',
-    `cached resolve / nginx: ${ratio(report.resolve)} (target >= 0.5); / node http: ${(report.resolve.requestsPerSecond / report.node.requestsPerSecond).toFixed(2)}`,
+    `cached resolve / nginx: ${ratio(report.resolve)} (target >= 0.5); / node http: ${(report.resolve.requestsPerSecond / report.node.requestsPerSecond).toFixed(2)}; / bare fastify: ${(report.resolve.requestsPerSecond / report.fastify.requestsPerSecond).toFixed(2)}`,
   ];
 }
 
