@@ -13,6 +13,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { binaryBody } from './support/binary-body';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
 import { adminAuth, createTestApp, TEST_ADMIN_TOKEN } from './support/test-app';
 import { startWorker, VenvfarmProcess } from './support/venvfarm-process';
@@ -111,12 +112,7 @@ describe('a worker killed mid-build', () => {
       return view.status === 'done' || view.status === 'failed' ? view : null;
     });
     expect(done).toMatchObject({ status: 'done', error: null });
-    const tarball = await http().get(download).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      const stream = res as unknown as NodeJS.ReadableStream;
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const tarball = await http().get(download).buffer(true).parse(binaryBody).expect(200);
     expect(createHash('sha256').update(tarball.body as Buffer).digest('hex')).toBe(done.sha256);
     // The second attempt's log follows the first's.
     expect((await http().get(`/v1/builds/${id}/log`)).text).toMatch(/attempt 1:[\s\S]*staged 6 files[\s\S]*attempt 2:[\s\S]*done: /);

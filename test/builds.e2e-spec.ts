@@ -14,19 +14,12 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ErrorBodySchema } from '../apps/api/src/common/error-body';
 import { BuildSchema } from '../apps/api/src/builds/dto/builds.dto';
+import { binaryBody } from './support/binary-body';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
 import { adminAuth, createTestApp } from './support/test-app';
 
 const WHEELHOUSE = process.env.VENVFARM_WHEELHOUSE ?? '/opt/pypi/files';
 const BODY = { requirements: ['six', 'idna', 'markupsafe', 'pygments', 'certifi'], python: '3.11', platform: 'x86_64-manylinux_2_28' };
-
-/** supertest's parser for a binary answer: the bytes as they came. */
-function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  const stream = res as unknown as NodeJS.ReadableStream;
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 describe('builds over HTTP', () => {
   let sim: PypiSim;
@@ -83,14 +76,14 @@ describe('builds over HTTP', () => {
     expect(events.text).toMatch(/event: end\ndata: done\n\n$/);
 
     const download = build.download as string;
-    const whole = await http().get(download).buffer(true).parse(binary).expect(200);
+    const whole = await http().get(download).buffer(true).parse(binaryBody).expect(200);
     const bytes = whole.body as Buffer;
     expect(whole.headers['content-length']).toBe(String(bytes.length));
     expect(bytes.length).toBe(build.size);
     expect(whole.headers.etag).toBe(`"${build.key as string}"`);
     expect(whole.headers['cache-control']).toContain('immutable');
     expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
-    const part = await http().get(download).set('Range', 'bytes=10-109').buffer(true).parse(binary).expect(206);
+    const part = await http().get(download).set('Range', 'bytes=10-109').buffer(true).parse(binaryBody).expect(206);
     expect(part.headers['content-range']).toBe(`bytes 10-109/${bytes.length}`);
     expect(part.body).toEqual(bytes.subarray(10, 110));
     await http().get(download).set('If-None-Match', `"${build.key as string}"`).expect(304);
@@ -116,7 +109,7 @@ describe('builds over HTTP', () => {
   it('POST /v1/envs waits for a build it starts, or answers 202 with it when told not to wait', async () => {
     const queued = await http().post('/v1/envs?wait=0').set(adminAuth).send({ ...BODY, requirements: ['idna'] }).expect(202);
     expect(BuildSchema.parse(queued.body).status).toMatch(/^(queued|building)$/);
-    const waited = await http().post('/v1/envs?wait=300').set(adminAuth).send({ ...BODY, requirements: ['six'] }).buffer(true).parse(binary).expect(200);
+    const waited = await http().post('/v1/envs?wait=300').set(adminAuth).send({ ...BODY, requirements: ['six'] }).buffer(true).parse(binaryBody).expect(200);
     expect(waited.headers['content-type']).toBe('application/gzip');
     expect((waited.body as Buffer).length).toBe(Number(waited.headers['content-length']));
   });

@@ -94,19 +94,15 @@ function flag(name: string, value: string | undefined, fallback: boolean): boole
   throw new ConfigError(`${name} must be true or false (on/off, 1/0): ${value}`);
 }
 
-function milliseconds(name: string, value: string | undefined, fallback: number): number {
+/** A positive whole number of `unit` (the message names it), or `fallback` when unset. */
+function positive(name: string, value: string | undefined, fallback: number, unit = 'whole number'): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive number of milliseconds: ${value}`);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive ${unit}: ${value}`);
   return n;
 }
 
-function positive(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive whole number: ${value}`);
-  return n;
-}
+const milliseconds = (name: string, value: string | undefined, fallback: number) => positive(name, value, fallback, 'number of milliseconds');
 
 function executorKind(value: string | undefined): 'auto' | 'docker' | 'local' {
   if (value === undefined || value === '') return 'auto';

@@ -31,8 +31,19 @@ const FILES_DIR = '/build/files';
 /** The image name of a Python version's builder. */
 export const builderImage = (python: string) => `venvfarm-builder:${python}`;
 
-/** How much of the output an InstallFailedError keeps. */
-const OUTPUT_TAIL_LINES = 40;
+
+/** Starts `container` with its output (stdout and stderr) going to `onOutput`; answers its exit code once the output has ended. */
+async function runAttached(container: Docker.Container, onOutput: (chunk: Buffer) => void): Promise<number> {
+  const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+  const ended = new Promise<void>((resolve) => stream.once('end', resolve));
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (onOutput(chunk), done()) });
+  container.modem.demuxStream(stream, sink, sink);
+  await container.start();
+  const { StatusCode: exitCode } = (await container.wait()) as { StatusCode: number };
+  // The output may still be in flight after the exit: its stream ends with the container's.
+  await ended;
+  return exitCode;
+}
 
 export class DockerExecutor extends BuildExecutor {
   readonly kind = 'docker' as const;
@@ -80,12 +91,7 @@ export class DockerExecutor extends BuildExecutor {
 
   async run(spec: ExecutionSpec): Promise<ExecutionResult> {
     const { limits } = spec;
-    const tail: string[] = [];
-    const lines = new LineSplitter((line) => {
-      tail.push(line);
-      if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
-      spec.onLog(line);
-    });
+    const lines = new LineSplitter(spec.onLog);
     const venv = `${BUILD_DIR}/venv`;
     const container = await this.create(spec.target, installScript(venv, FILES_DIR, 'python3', '/usr/share/python-wheels'), spec.key, limits, [`${spec.workDir}:${BUILD_DIR}:rw`, `${spec.workDir}/files:${FILES_DIR}:ro`]);
     const onAbort = () => void container.kill().catch(() => undefined);
@@ -96,20 +102,13 @@ export class DockerExecutor extends BuildExecutor {
     }, limits.timeoutMs);
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-      const ended = new Promise<void>((resolve) => stream.once('end', resolve));
-      const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk), done()) });
-      container.modem.demuxStream(stream, sink, sink);
-      await container.start();
-      const { StatusCode: exitCode } = (await container.wait()) as { StatusCode: number };
-      // The output may still be in flight after the exit: its stream ends with the container's.
-      await ended;
+      const exitCode = await runAttached(container, (chunk) => lines.push(chunk));
       lines.end();
       spec.signal?.throwIfAborted();
       if (timedOut) throw new BuildLimitError('time', `the build ran past its time limit of ${limits.timeoutMs / 1000} s and was stopped`);
       const state = (await container.inspect()).State;
       if (state.OOMKilled) throw new BuildLimitError('memory', `the build ran out of its memory limit of ${limits.memoryBytes / 2 ** 20} MiB and was stopped`);
-      if (exitCode !== 0) throw new InstallFailedError(exitCode, tail.join('\n'));
+      if (exitCode !== 0) throw new InstallFailedError(exitCode, lines.tail());
       return { venvDir: `${spec.workDir}/venv`, buildPrefix: venv };
     } finally {
       clearTimeout(timer);
@@ -125,14 +124,8 @@ export class DockerExecutor extends BuildExecutor {
   async probe(target: ExecutorTarget, script: string): Promise<string> {
     const container = await this.create(target, script, 'probe', { memoryBytes: 256 * 2 ** 20, cpus: 1, pids: 64, timeoutMs: 30_000 }, []);
     try {
-      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
       let out = '';
-      const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((out += chunk.toString()), done()) });
-      const ended = new Promise<void>((resolve) => stream.once('end', resolve));
-      container.modem.demuxStream(stream, sink, sink);
-      await container.start();
-      await container.wait();
-      await ended;
+      await runAttached(container, (chunk) => (out += chunk.toString()));
       return out;
     } finally {
       await container.remove({ force: true }).catch(() => undefined);

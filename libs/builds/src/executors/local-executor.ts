@@ -12,7 +12,6 @@ import { findInterpreter } from '@venvfarm/envpack';
 import { BuildExecutor, BuildLimitError, ExecutionResult, ExecutionSpec, ExecutorTarget, InstallFailedError, installScript } from './build-executor';
 import { LineSplitter } from './line-splitter';
 
-const OUTPUT_TAIL_LINES = 40;
 /** The builder digest of a local target: the interpreter's path and version stand for the image. */
 const LOCAL_PREFIX = 'local:';
 
@@ -41,12 +40,7 @@ export class LocalExecutor extends BuildExecutor {
   async run(spec: ExecutionSpec): Promise<ExecutionResult> {
     const interpreter = spec.target.builderDigest.slice(LOCAL_PREFIX.length, spec.target.builderDigest.lastIndexOf(':'));
     const venv = join(spec.workDir, 'venv');
-    const tail: string[] = [];
-    const lines = new LineSplitter((line) => {
-      tail.push(line);
-      if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
-      spec.onLog(line);
-    });
+    const lines = new LineSplitter(spec.onLog);
     // The child's environment: no PIP_* of this process (an operator's pip configuration is not the build's).
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PIP_')));
     const child = spawn('sh', ['-c', installScript(shellQuote(venv), shellQuote(join(spec.workDir, 'files')), shellQuote(interpreter), null)], {
@@ -79,7 +73,7 @@ export class LocalExecutor extends BuildExecutor {
       lines.end();
       spec.signal?.throwIfAborted();
       if (timedOut) throw new BuildLimitError('time', `the build ran past its time limit of ${spec.limits.timeoutMs / 1000} s and was stopped`);
-      if (exitCode !== 0) throw new InstallFailedError(exitCode, tail.join('\n'));
+      if (exitCode !== 0) throw new InstallFailedError(exitCode, lines.tail());
       return { venvDir: venv, buildPrefix: venv };
     } finally {
       clearTimeout(timer);
