@@ -14,7 +14,7 @@ const frameworkAndIo = restrict(
   'pure libs do no I/O: the app or a non-pure lib does it and hands them data',
 );
 const bullmq = restrict(['bullmq'], 'only libs/queue uses BullMQ: enqueue through its producers, register processors through it');
-const httpClients = restrict(['http', 'node:http', 'https', 'node:https', 'undici', 'axios', 'got', 'node-fetch'], 'only libs/upstream speaks HTTP to an upstream: use UpstreamClient');
+const httpClients = restrict(['http', 'node:http', 'https', 'node:https', 'undici', 'axios', 'got', 'node-fetch'], 'only libs/upstream speaks HTTP to an upstream: use UpstreamClient; type imports are fine').map((r) => ({ ...r, allowTypeImports: true }));
 const sqlDriver = restrict(['pg', 'pg-copy-streams'], 'only libs/db and repositories (*.repository.ts) run SQL; type imports are fine').map((r) => ({ ...r, allowTypeImports: true }));
 
 const publicEntryOnly = { group: ['@venvfarm/*/*', '!@venvfarm/*/testing'], message: 'import a lib through its public entry (@venvfarm/<lib>), or @venvfarm/<lib>/testing in tests' };

@@ -3,6 +3,7 @@ import type { VenvfarmConfig } from '@venvfarm/config';
 import { createTestDatabase } from '@venvfarm/db/testing';
 import { ProjectChanges } from '@venvfarm/resolution';
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -255,6 +256,35 @@ describe('POST /v1/resolve', () => {
       expect(fast.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(fast.text).toBe(viaNest.text);
       expect(fast.text).toBe(first.body.requirements_txt);
+    });
+
+    it('hands a request whose body it read but does not know to Fastify with that body, byte for byte', async () => {
+      // Read by the lane (a JSON body with a Content-Length), unknown: Fastify parses the same bytes.
+      const unknown = await post(JSON.stringify({ ...target, requirements: ['idna'] })).expect(200);
+      expect(unknown.body.pins.map((p: { name: string }) => p.name)).toEqual(['idna']);
+      const broken = await post(sent.slice(0, -1)).expect(400);
+      expect(ErrorBodySchema.parse(broken.body).error).toBe('invalid_json');
+      expect(computations).toHaveBeenCalledTimes(1);
+    });
+
+    it('leaves a body it cannot read as sent (chunked, compressed) to Fastify', async () => {
+      // Chunked: no Content-Length, so NestJS's route validates it and answers from the cache.
+      const server = app.getHttpServer() as import('node:http').Server;
+      if (!server.listening) await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const chunked = await new Promise<{ status: number; body: Record<string, unknown> }>((done, fail) => {
+        const req = httpRequest(`${baseUrl}/v1/resolve`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => done({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', fail);
+        req.write(sent.slice(0, 10));
+        req.end(sent.slice(10));
+      });
+      expect(chunked).toMatchObject({ status: 200, body: { cached: true, key: first.body.key } });
+      expect(computations).toHaveBeenCalledTimes(1);
+      const gzipped = await post(sent).set('Content-Encoding', 'gzip').expect(415);
+      expect(ErrorBodySchema.parse(gzipped.body).error).toBe('unsupported_media_type');
     });
 
     it('leaves a request for a fresh answer or with a query to NestJS', async () => {

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const coldRuns = Number(option('cold-runs', '5'));
   const warmRuns = Number(option('warm-runs', '50'));
   const loadSeconds = Number(option('load-seconds', '10'));
-  const peerSeconds = Number(option('peer-seconds', '10'));
+  const peerSeconds = Number(option('peer-seconds', '5'));
   const sets = readdirSync(SETS_DIR).filter((f) => f.endsWith('.txt')).sort().filter((f) => only.length === 0 || only.includes(f.replace(/\.txt$/, '')));
 
   const sim = await startPypiSim({ projectsFile: POPULAR_TXT, cacheDir: '/tmp/venvfarm-bench-sim-cache', args: ['--port', String(SIM_PORT)] });

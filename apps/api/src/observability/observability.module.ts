@@ -1,15 +1,15 @@
 import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Database } from '@venvfarm/db';
-import { AppLogger, LogDestination, LoggingModule } from '@venvfarm/logging';
+import { LoggingModule } from '@venvfarm/logging';
 import { Queues } from '@venvfarm/queue';
 import { UpstreamObserver } from '@venvfarm/upstream';
 import type { FastifyInstance } from 'fastify';
-import { AccessLog, fastifyRequestLogging } from './logging/request-logging';
-import { fastifyHttpMetrics } from './metrics/http-metrics';
+import { fastifyRequestLogging } from './logging/request-logging';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { UpstreamTelemetry } from './metrics/upstream-telemetry';
+import { RequestCompletions, UNMATCHED_ROUTE } from './request-completions';
 
 function createMetrics(db: Database, queues: Queues | undefined): Metrics {
   const logger = new Logger('metrics');
@@ -34,15 +34,14 @@ function createMetrics(db: Database, queues: Queues | undefined): Metrics {
   providers: [
     { provide: Metrics, inject: [Database, { token: Queues, optional: true }], useFactory: createMetrics },
     { provide: UpstreamObserver, inject: [Metrics], useFactory: (metrics: Metrics) => new UpstreamTelemetry(metrics) },
+    RequestCompletions,
   ],
-  exports: [LoggingModule, Metrics, UpstreamObserver],
+  exports: [LoggingModule, Metrics, UpstreamObserver, RequestCompletions],
 })
 export class ObservabilityModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly metrics: Metrics,
-    private readonly logger: AppLogger,
-    private readonly destination: LogDestination,
+    private readonly completions: RequestCompletions,
   ) {}
 
   onModuleInit(): void {
@@ -50,7 +49,6 @@ export class ObservabilityModule implements OnModuleInit {
     if (adapter === undefined || adapter === null) return;
     if (adapter.getType() !== 'fastify') throw new Error(`request logging and HTTP metrics need the Fastify adapter, not ${adapter.getType()}`);
     const fastify = adapter.getInstance<FastifyInstance>();
-    fastifyRequestLogging(fastify, new AccessLog(this.logger.root, this.destination));
-    fastifyHttpMetrics(this.metrics, fastify);
+    fastifyRequestLogging(fastify, this.completions, UNMATCHED_ROUTE);
   }
 }

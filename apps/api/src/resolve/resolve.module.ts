@@ -19,7 +19,7 @@ function routePath(controller: object, handler: object): string {
     .join('/')}`;
 }
 
-/** `POST /v1/resolve`; known requests whose answer is held and current are answered below NestJS (CachedAnswers). */
+/** `POST /v1/resolve`; known requests whose answer is held and current are answered in front of Fastify (CachedAnswers). */
 @Module({ imports: [ResolutionModule, LazyMirrorModule, AuthModule], controllers: [ResolveController], providers: [ResolveService, CachedAnswers], exports: [ResolveService] })
 export class ResolveModule implements OnModuleInit {
   constructor(
@@ -32,6 +32,6 @@ export class ResolveModule implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter === undefined || adapter === null || adapter.getType() !== 'fastify') return;
     const handler = ResolveController.prototype.resolve;
-    this.cachedAnswers.serve(adapter.getInstance<FastifyInstance>(), { path: routePath(ResolveController, handler), access: accessLevelOf(this.reflector, handler, ResolveController) });
+    this.cachedAnswers.serve(adapter.getHttpServer(), adapter.getInstance<FastifyInstance>(), { path: routePath(ResolveController, handler), access: accessLevelOf(this.reflector, handler, ResolveController) });
   }
 }

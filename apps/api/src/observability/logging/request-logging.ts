@@ -6,10 +6,10 @@
  * - `onRequest`: the response gets `X-Request-Id` (the id Fastify made with `requestIdOf`).
  * - `preHandler`: the handler (NestJS's guards, pipes, controller) runs in the request's scope
  *   (`runInRequest` of @venvfarm/logging), so every line logged for it carries `reqId`.
- * - `onResponse`: one line per request (the access line) with method, URL, status and time; the
- *   probes polled every few seconds (`/metrics`, `/health*`) at debug unless they fail, 5xx at
- *   error (the exception filter has logged the cause). Headers are not logged (they carry
- *   credentials).
+ * - `onResponse`: the request's completion (request-completions.ts): one line per request (the
+ *   access line) with method, URL, status and time, and its HTTP metrics; the probes polled every
+ *   few seconds (`/metrics`, `/health*`) at debug unless they fail, 5xx at error (the exception
+ *   filter has logged the cause). Headers are not logged (they carry credentials).
  */
 import type { FastifyInstance } from 'fastify';
 import { type LogDestination, runInRequest } from '@venvfarm/logging';
@@ -72,20 +72,30 @@ export class AccessLog {
 /** The parts of a Fastify instance the hooks need. */
 export type FastifyRequestHooks = Pick<FastifyInstance, 'addHook'>;
 
-/** Adds the hooks. */
-export function fastifyRequestLogging(fastify: FastifyRequestHooks, access: AccessLog): void {
+/** Where completed requests are recorded (request-completions.ts). */
+export interface CompletionSink {
+  completed(completion: Completion, route: string): void;
+}
+
+/** Adds the hooks; `unmatched` is the route label of requests no route matched. */
+export function fastifyRequestLogging(fastify: FastifyRequestHooks, completions: CompletionSink, unmatched: string): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
   // The scope starts where NestJS's handler does: nothing before it logs (the body parser, the
-  // cache-hit hook of resolve/cached-answers.ts and the error handler's 4xx write no lines), and
+  // cache-hit lane of resolve/cached-answers.ts and the error handler's 4xx write no lines but the access line), and
   // on Node 20 a scope costs every async resource the request makes (~3 us a cache hit).
   fastify.addHook('preHandler', (request, _reply, done) => {
     runInRequest(request.id, done);
   });
+  // Fastify routes before it parses a body or runs a hook, so requests refused early (bad JSON,
+  // too large, no token) are timed under their route too; `elapsedTime` runs from their arrival.
   fastify.addHook('onResponse', (request, reply, done) => {
-    access.write({ reqId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 });
+    completions.completed(
+      { reqId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 },
+      request.routeOptions?.url ?? unmatched,
+    );
     done();
   });
 }
