@@ -5,7 +5,7 @@ import type { PlannedPin } from './build-plan';
 export type BuildStatus = 'queued' | 'building' | 'done' | 'failed';
 
 /** Milliseconds per phase of a build. */
-export type BuildTimings = Partial<Record<'resolve' | 'stage' | 'container' | 'install' | 'pack' | 'store' | 'total', number>>;
+export type BuildTimings = Partial<Record<'resolve' | 'stage' | 'wheels' | 'container' | 'install' | 'pack' | 'store' | 'total', number>>;
 
 const bigintAsNumber = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
 

@@ -16,6 +16,8 @@ import type { BuildPlan } from './build-plan';
 import type { BuildTimings } from './build.entity';
 import { BuildExecutor, BuildLimits, ExecutorTarget } from './executors/build-executor';
 import { processAlive } from './process-alive';
+import type { BuildRequirementResolver } from './sdists/build-requirement-resolver';
+import { wheelsForSdists } from './sdists/sdist-wheels';
 
 /** Where tarballs live in the store: `envs/<key>.tar.gz`. */
 export const ENVS_NAMESPACE = 'envs';
@@ -32,6 +34,8 @@ export interface RunBuildOptions {
   readonly store: ArtifactStore;
   /** Streams a file the store lacks from the configured upstream. */
   readonly fetch: (file: StageFile, signal: AbortSignal) => Promise<Readable>;
+  /** Resolves the build requirements of sdist pins (their wheels are built in the builder). */
+  readonly buildRequirements?: BuildRequirementResolver;
   readonly limits: BuildLimits;
   /** A directory for build directories (one per build, removed at the end). */
   readonly workRoot: string;
@@ -68,17 +72,27 @@ export async function runBuild(options: RunBuildOptions): Promise<BuiltEnv> {
     options.onPhase?.('stage');
     const files: StageFile[] = plan.pins.map((pin) => ({ filename: pin.filename, sha256: pin.sha256, url: pin.url }));
     const staged = await stageFiles(files, store, options.fetch, filesDir, { signal: options.signal });
-    await writeFile(join(filesDir, 'requirements.txt'), plan.pins.map((pin) => `${pin.name}==${pin.version} --hash=sha256:${pin.sha256}\n`).join(''));
     options.onLog(`staged ${plan.pins.length} files (${staged.downloadedFiles} downloaded)`);
     phase('stage');
 
-    options.onPhase?.('install');
-    // The builder's user writes the venv into the build directory: it is given the directory
-    // (as root), or may write into it (else; the build root above it stays the worker's own).
+    // The builder's user writes into the build directory (wheels, the venv): it is given the
+    // directory (as root), or may write into it (else; the build root above it stays the worker's own).
     if (options.executor.kind === 'docker') {
       if (process.getuid?.() === 0) await chown(workDir, BUILDER_UID, BUILDER_UID);
       else await chmod(workDir, 0o777);
     }
+    // What pip installs for each pin: its file, or for an sdist the wheel built from it.
+    const installed = new Map(plan.pins.map((pin) => [pin, { filename: pin.filename, sha256: pin.sha256 }]));
+    const sdists = plan.pins.filter((pin) => pin.kind === 'sdist');
+    if (sdists.length > 0) {
+      options.onPhase?.('wheels');
+      const context = { key, plan, target: options.target, executor: options.executor, store, fetch: options.fetch, requirements: options.buildRequirements, limits: options.limits, workDir, filesDir, onLog: options.onLog, signal: options.signal };
+      for (const [pin, wheel] of await wheelsForSdists(sdists, context)) installed.set(pin, wheel);
+      phase('wheels');
+    }
+    await writeFile(join(filesDir, 'requirements.txt'), plan.pins.map((pin) => `${pin.name}==${pin.version} --hash=sha256:${installed.get(pin)!.sha256}\n`).join(''));
+
+    options.onPhase?.('install');
     const result = await options.executor.run({ key, target: options.target, workDir, limits: options.limits, onLog: options.onLog, signal: options.signal });
     phase('install');
 

@@ -63,13 +63,14 @@ export class BuildLimitError extends Error {
   }
 }
 
-/** The install itself failed (pip's exit code and the end of its output). */
+/** The install, or the building of wheels, failed (pip's exit code and the end of its output). */
 export class InstallFailedError extends Error {
   constructor(
     readonly exitCode: number,
     readonly outputTail: string,
+    step = 'pip install',
   ) {
-    super(`pip install exited with code ${exitCode}:\n${outputTail}`);
+    super(`${step} exited with code ${exitCode}:\n${outputTail}`);
     this.name = 'InstallFailedError';
   }
 }
@@ -84,24 +85,54 @@ export abstract class BuildExecutor {
    * (and everything it started) and rejects with the signal's reason.
    */
   abstract run(spec: ExecutionSpec): Promise<ExecutionResult>;
+  /**
+   * Builds a wheel of each of `sdists` (filenames in `<workDir>/files`) into `<workDir>/wheels`,
+   * the same way and under the same limits as the install: offline, with the build requirements
+   * staged beside them (pip's build isolation installs them from there).
+   * @returns the wheels' directory on the host. @throws as {@link run}
+   */
+  abstract buildWheels(spec: ExecutionSpec, sdists: readonly string[]): Promise<string>;
   /** Removes what earlier processes left behind (containers of workers that died). */
   abstract reapOrphans(): Promise<number>;
 }
 
+/** `a b` → `'a b'`, quoted for sh. */
+export const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
 /**
- * The shell script both executors run: a venv, pip into it, then the pins. `pipWheels`: where
- * the builder keeps the pip wheel of its own interpreter (Debian's /usr/share/python-wheels in
- * the builder images); pip goes in from there, ~2 s faster than ensurepip and without the
- * setuptools ensurepip adds before 3.12, so `pip list` is the pins and pip. Else ensurepip.
+ * Shell lines that make a venv at `venv` with pip in it. `pipWheels`: where the builder keeps
+ * the pip wheel of its own interpreter (Debian's /usr/share/python-wheels in the builder images);
+ * pip goes in from there, ~2 s faster than ensurepip and without the setuptools ensurepip adds
+ * before 3.12, so `pip list` is the pins and pip. Else ensurepip. Paths come quoted for sh.
  */
-export function installScript(venv: string, files: string, python: string, pipWheels: string | null): string {
+function venvWithPip(venv: string, python: string, pipWheels: string | null): string[] {
   const pip = `${venv}/bin/python -m ensurepip --default-pip >/dev/null`;
   return [
-    'set -eu',
     `${python} -m venv --without-pip ${venv}`,
     pipWheels === null
       ? pip
       : `PIP_WHEEL=$(ls ${pipWheels}/pip-*.whl 2>/dev/null | head -1 || true)\nif [ -n "$PIP_WHEEL" ]; then ${venv}/bin/python "$PIP_WHEEL/pip" install --quiet --no-index --no-deps --no-compile "$PIP_WHEEL"; else ${pip}; fi`,
+  ];
+}
+
+/** The shell script both executors run to install: a venv, pip into it, then the pins (paths quoted for sh). */
+export function installScript(venv: string, files: string, python: string, pipWheels: string | null): string {
+  return [
+    'set -eu',
+    ...venvWithPip(venv, python, pipWheels),
     `${venv}/bin/python -m pip install --no-index --no-deps --require-hashes --no-compile --progress-bar off --find-links ${files} -r ${files}/requirements.txt`,
+  ].join('\n');
+}
+
+/**
+ * The shell script both executors run to build wheels of sdists: pip in a venv of its own
+ * (`tools`), then `pip wheel` with no index, finding the build requirements among the staged
+ * files (paths quoted for sh; `sdists` are filenames in `files`).
+ */
+export function wheelScript(tools: string, files: string, wheels: string, python: string, pipWheels: string | null, sdists: readonly string[]): string {
+  return [
+    'set -eu',
+    ...venvWithPip(tools, python, pipWheels),
+    `${tools}/bin/python -m pip wheel --no-index --no-deps --progress-bar off --find-links ${files} --wheel-dir ${wheels} ${sdists.map((name) => `${files}/${shellQuote(name)}`).join(' ')}`,
   ].join('\n');
 }

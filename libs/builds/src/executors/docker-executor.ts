@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import Docker from 'dockerode';
-import { BuildExecutor, BuildLimitError, BuildLimits, ExecutionResult, ExecutionSpec, ExecutorTarget, InstallFailedError, installScript } from './build-executor';
+import { BuildExecutor, BuildLimitError, BuildLimits, ExecutionResult, ExecutionSpec, ExecutorTarget, InstallFailedError, installScript, wheelScript } from './build-executor';
 import { LineSplitter } from './line-splitter';
 import { processAlive } from '../process-alive';
 
@@ -27,6 +27,8 @@ const LABEL_PYTHON = 'org.venvfarm.python';
 /** Where the build directory and the staged files are mounted inside. */
 const BUILD_DIR = '/build';
 const FILES_DIR = '/build/files';
+/** Where Debian's builder images keep the pip wheel of their interpreter (python3-pip-whl). */
+const PIP_WHEELS = '/usr/share/python-wheels';
 
 /** The image name of a Python version's builder. */
 export const builderImage = (python: string) => `venvfarm-builder:${python}`;
@@ -90,10 +92,21 @@ export class DockerExecutor extends BuildExecutor {
   }
 
   async run(spec: ExecutionSpec): Promise<ExecutionResult> {
+    const venv = `${BUILD_DIR}/venv`;
+    await this.execute(spec, installScript(venv, FILES_DIR, 'python3', PIP_WHEELS), 'pip install');
+    return { venvDir: `${spec.workDir}/venv`, buildPrefix: venv };
+  }
+
+  async buildWheels(spec: ExecutionSpec, sdists: readonly string[]): Promise<string> {
+    await this.execute(spec, wheelScript(`${BUILD_DIR}/tools`, FILES_DIR, `${BUILD_DIR}/wheels`, 'python3', PIP_WHEELS, sdists), 'pip wheel');
+    return `${spec.workDir}/wheels`;
+  }
+
+  /** Runs `script` in a build container over `spec.workDir`, under the limits; `step` names it in errors. */
+  private async execute(spec: ExecutionSpec, script: string, step: string): Promise<void> {
     const { limits } = spec;
     const lines = new LineSplitter(spec.onLog);
-    const venv = `${BUILD_DIR}/venv`;
-    const container = await this.create(spec.target, installScript(venv, FILES_DIR, 'python3', '/usr/share/python-wheels'), spec.key, limits, [`${spec.workDir}:${BUILD_DIR}:rw`, `${spec.workDir}/files:${FILES_DIR}:ro`]);
+    const container = await this.create(spec.target, script, spec.key, limits, [`${spec.workDir}:${BUILD_DIR}:rw`, `${spec.workDir}/files:${FILES_DIR}:ro`]);
     const onAbort = () => void container.kill().catch(() => undefined);
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -108,8 +121,7 @@ export class DockerExecutor extends BuildExecutor {
       if (timedOut) throw new BuildLimitError('time', `the build ran past its time limit of ${limits.timeoutMs / 1000} s and was stopped`);
       const state = (await container.inspect()).State;
       if (state.OOMKilled) throw new BuildLimitError('memory', `the build ran out of its memory limit of ${limits.memoryBytes / 2 ** 20} MiB and was stopped`);
-      if (exitCode !== 0) throw new InstallFailedError(exitCode, lines.tail());
-      return { venvDir: `${spec.workDir}/venv`, buildPrefix: venv };
+      if (exitCode !== 0) throw new InstallFailedError(exitCode, lines.tail(), step);
     } finally {
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);

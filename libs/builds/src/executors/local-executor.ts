@@ -9,14 +9,11 @@ import { spawn } from 'node:child_process';
 import { arch } from 'node:os';
 import { join } from 'node:path';
 import { findInterpreter } from '@venvfarm/envpack';
-import { BuildExecutor, BuildLimitError, ExecutionResult, ExecutionSpec, ExecutorTarget, InstallFailedError, installScript } from './build-executor';
+import { BuildExecutor, BuildLimitError, ExecutionResult, ExecutionSpec, ExecutorTarget, InstallFailedError, installScript, shellQuote, wheelScript } from './build-executor';
 import { LineSplitter } from './line-splitter';
 
 /** The builder digest of a local target: the interpreter's path and version stand for the image. */
 const LOCAL_PREFIX = 'local:';
-
-/** `'a b'` → `'a b'` quoted for sh. */
-const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 export class LocalExecutor extends BuildExecutor {
   readonly kind = 'local' as const;
@@ -38,12 +35,28 @@ export class LocalExecutor extends BuildExecutor {
   }
 
   async run(spec: ExecutionSpec): Promise<ExecutionResult> {
-    const interpreter = spec.target.builderDigest.slice(LOCAL_PREFIX.length, spec.target.builderDigest.lastIndexOf(':'));
     const venv = join(spec.workDir, 'venv');
+    await this.execute(spec, installScript(shellQuote(venv), shellQuote(join(spec.workDir, 'files')), shellQuote(this.interpreterOf(spec)), null), 'pip install');
+    return { venvDir: venv, buildPrefix: venv };
+  }
+
+  async buildWheels(spec: ExecutionSpec, sdists: readonly string[]): Promise<string> {
+    const wheels = join(spec.workDir, 'wheels');
+    const script = wheelScript(shellQuote(join(spec.workDir, 'tools')), shellQuote(join(spec.workDir, 'files')), shellQuote(wheels), shellQuote(this.interpreterOf(spec)), null, sdists);
+    await this.execute(spec, script, 'pip wheel');
+    return wheels;
+  }
+
+  private interpreterOf(spec: ExecutionSpec): string {
+    return spec.target.builderDigest.slice(LOCAL_PREFIX.length, spec.target.builderDigest.lastIndexOf(':'));
+  }
+
+  /** Runs `script` as a child process group, under the time limit; `step` names it in errors. */
+  private async execute(spec: ExecutionSpec, script: string, step: string): Promise<void> {
     const lines = new LineSplitter(spec.onLog);
     // The child's environment: no PIP_* of this process (an operator's pip configuration is not the build's).
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PIP_')));
-    const child = spawn('sh', ['-c', installScript(shellQuote(venv), shellQuote(join(spec.workDir, 'files')), shellQuote(interpreter), null)], {
+    const child = spawn('sh', ['-c', script], {
       env: { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_CACHE_DIR: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONDONTWRITEBYTECODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -73,8 +86,7 @@ export class LocalExecutor extends BuildExecutor {
       lines.end();
       spec.signal?.throwIfAborted();
       if (timedOut) throw new BuildLimitError('time', `the build ran past its time limit of ${spec.limits.timeoutMs / 1000} s and was stopped`);
-      if (exitCode !== 0) throw new InstallFailedError(exitCode, lines.tail());
-      return { venvDir: venv, buildPrefix: venv };
+      if (exitCode !== 0) throw new InstallFailedError(exitCode, lines.tail(), step);
     } finally {
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', killAll);

@@ -4,7 +4,8 @@
  * job. A worker that dies mid-build leaves a stalled job that another worker takes up again,
  * from the start, in a fresh directory; the store only ever shows a complete tarball, and a
  * build whose tarball is stored already is not run again (never completed twice). A build that
- * fails on its own (pip's error, a limit, a hash mismatch, a pin it cannot build) fails for
+ * fails on its own (pip's error, a limit, a hash mismatch, a pin it cannot build, build
+ * requirements that cannot be resolved) fails for
  * good, with the reason recorded; only lost workers and upstream trouble are retried.
  */
 import { Injectable, Logger } from '@nestjs/common';
@@ -16,10 +17,19 @@ import { BuildRepository } from '../build.repository';
 import { BuildTargets } from '../build-targets';
 import { BuildExecutor, BuildLimitError, InstallFailedError } from '../executors/build-executor';
 import { ENVS_NAMESPACE, runBuild, tarballName } from '../run-build';
+import { BuildRequirementResolver, BuildRequirementsError } from '../sdists/build-requirement-resolver';
+import { UnreadableSdistError } from '../sdists/build-requirements';
+import { WheelMissingError } from '../sdists/sdist-wheels';
 import { BuildLog } from './build-log';
 
 /** Failures that a new attempt cannot change. */
-const FINAL = (error: unknown) => error instanceof BuildLimitError || error instanceof InstallFailedError || (error instanceof ArtifactError && !(error instanceof StageFetchError));
+const FINAL = (error: unknown) =>
+  error instanceof BuildLimitError ||
+  error instanceof InstallFailedError ||
+  error instanceof BuildRequirementsError ||
+  error instanceof UnreadableSdistError ||
+  error instanceof WheelMissingError ||
+  (error instanceof ArtifactError && !(error instanceof StageFetchError));
 
 @QueueProcessor(QueueName.Builds)
 @Injectable()
@@ -34,6 +44,7 @@ export class BuildProcessor implements JobProcessor<typeof QueueName.Builds> {
     private readonly targets: BuildTargets,
     private readonly upstream: UpstreamClient,
     private readonly config: VenvfarmConfig,
+    private readonly buildRequirements: BuildRequirementResolver,
   ) {
     this.concurrency = config.buildConcurrency;
   }
@@ -60,6 +71,7 @@ export class BuildProcessor implements JobProcessor<typeof QueueName.Builds> {
         executor: this.executor,
         store: this.store,
         fetch: (file, signal) => this.upstream.downloadFile(file.url, { signal }),
+        buildRequirements: this.buildRequirements,
         limits: { memoryBytes: this.config.buildMemoryMb * 2 ** 20, cpus: 2, pids: 1024, timeoutMs: this.config.buildTimeoutMs },
         workRoot: this.config.buildDir,
         onLog: (line) => log.line(line),

@@ -3,10 +3,13 @@ import { VenvfarmConfig } from '@venvfarm/config';
 import { BuildExecutor } from '../executors/build-executor';
 import { reapWorkDirs } from '../run-build';
 import { BuildProcessor } from '../jobs/build.processor';
+import { LazyMirrorModule } from '@venvfarm/mirror';
+import { BuildRequirementResolver } from '../sdists/build-requirement-resolver';
 import { BuildsModule } from './builds.module';
+import { MirrorBuildRequirements } from './mirror-build-requirements';
 
 /** The builds queue's processor, for every process that runs jobs (`serve`, apps/worker). */
-@Module({ imports: [BuildsModule], providers: [BuildProcessor] })
+@Module({ imports: [BuildsModule, LazyMirrorModule], providers: [BuildProcessor, { provide: BuildRequirementResolver, useClass: MirrorBuildRequirements }] })
 export class BuildJobsModule implements OnModuleInit {
   constructor(
     private readonly executor: BuildExecutor,

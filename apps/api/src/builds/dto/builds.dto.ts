@@ -54,7 +54,7 @@ export const BuildSchema = answerSchema(
       requested_at: z.string(),
       started_at: z.string().nullable(),
       finished_at: z.string().nullable(),
-      timings: z.record(z.string(), z.number()).describe('Milliseconds per phase (stage, install, pack, store, total)'),
+      timings: z.record(z.string(), z.number()).describe('Milliseconds per phase (stage, wheels: building wheels of sdists, install, pack, store, total)'),
       size: z.int().nullable().describe('Bytes of the tarball'),
       sha256: z.string().nullable().describe("The tarball's sha256 (once done): what a client checks its download against"),
       builder_digest: z.string(),

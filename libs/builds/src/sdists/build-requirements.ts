@@ -1,0 +1,95 @@
+/**
+ * The build requirements of an sdist (PEP 518): `[build-system] requires` of the
+ * `pyproject.toml` at the root of the archive, or, when it has none, what pip assumes for a
+ * setuptools project (`setuptools>=40.8.0` and `wheel`). A setuptools backend is also given
+ * `wheel`: before setuptools 70.1 its `get_requires_for_build_wheel` asks for it, and the build
+ * runs with no index to fetch it from. Only the root's `pyproject.toml` counts (a vendored
+ * project's deeper down does not).
+ */
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { parse as parseToml } from 'smol-toml';
+import * as tar from 'tar-stream';
+
+/** What pip builds a project with that declares nothing (PEP 517's fallback). */
+export const LEGACY_BUILD_REQUIREMENTS: readonly string[] = ['setuptools>=40.8.0', 'wheel'];
+
+/** pyproject.toml files are small; a larger one is refused rather than read into memory. */
+const LARGEST_PYPROJECT = 1 << 20;
+
+/** An sdist whose build requirements cannot be read (its format, a broken archive or pyproject.toml). */
+export class UnreadableSdistError extends Error {
+  constructor(
+    readonly filename: string,
+    reason: string,
+  ) {
+    super(`${filename}: ${reason}`);
+    this.name = 'UnreadableSdistError';
+  }
+}
+
+/** The requirements of a parsed `pyproject.toml` (see the module comment). */
+export function buildRequirementsOf(pyproject: Record<string, unknown> | null, filename = 'pyproject.toml'): string[] {
+  const system = pyproject?.['build-system'];
+  if (system === undefined || system === null) return [...LEGACY_BUILD_REQUIREMENTS];
+  const requires = (system as Record<string, unknown>).requires;
+  if (!Array.isArray(requires) || !requires.every((r) => typeof r === 'string')) throw new UnreadableSdistError(filename, '[build-system] requires is not a list of strings');
+  const backend = (system as Record<string, unknown>)['build-backend'];
+  const setuptools = backend === undefined || (typeof backend === 'string' && backend.startsWith('setuptools.'));
+  const named = new Set(requires.map((r) => /^[A-Za-z0-9._-]+/.exec(r.trim())?.[0].toLowerCase().replace(/[-_.]+/g, '-')));
+  return setuptools && named.has('setuptools') && !named.has('wheel') ? [...requires, 'wheel'] : [...requires];
+}
+
+/** The `pyproject.toml` text at the root of a tar archive (`<base>/pyproject.toml`), or null. */
+async function pyprojectInTar(source: Readable, gzipped: boolean): Promise<string | null> {
+  const extract = tar.extract();
+  let found: string | null = null;
+  let tooLarge = false;
+  extract.on('entry', (header, stream, next) => {
+    const parts = header.name.replace(/^\.\//, '').split('/');
+    if (found === null && header.type === 'file' && parts.length === 2 && parts[1] === 'pyproject.toml') {
+      if ((header.size ?? 0) > LARGEST_PYPROJECT) tooLarge = true;
+      else {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
+        stream.on('end', () => {
+          found = Buffer.concat(chunks).toString('utf8');
+          next();
+        });
+        return;
+      }
+    }
+    stream.on('end', next);
+    stream.resume();
+  });
+  if (gzipped) await pipeline(source, createGunzip(), extract);
+  else await pipeline(source, extract);
+  if (tooLarge) throw new Error(`pyproject.toml is larger than ${LARGEST_PYPROJECT} bytes`);
+  return found;
+}
+
+/**
+ * The build requirements of the sdist at `path` (its name: `filename`). Reads `.tar.gz`, `.tgz`
+ * and `.tar` archives (PEP 625's format and its uncompressed form).
+ * @throws UnreadableSdistError
+ */
+export async function readBuildRequirements(path: string, filename: string): Promise<string[]> {
+  const gzipped = /\.(tar\.gz|tgz)$/i.test(filename);
+  if (!gzipped && !/\.tar$/i.test(filename)) throw new UnreadableSdistError(filename, 'only .tar.gz and .tar sdists can be built (PEP 625); this format is not read');
+  let text: string | null;
+  try {
+    text = await pyprojectInTar(createReadStream(path), gzipped);
+  } catch (error) {
+    throw new UnreadableSdistError(filename, `the archive cannot be read: ${(error as Error).message}`);
+  }
+  if (text === null) return [...LEGACY_BUILD_REQUIREMENTS];
+  let pyproject: Record<string, unknown>;
+  try {
+    pyproject = parseToml(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new UnreadableSdistError(filename, `pyproject.toml is not valid TOML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return buildRequirementsOf(pyproject, filename);
+}
