@@ -25,6 +25,7 @@ import request from 'supertest';
 import * as tar from 'tar-stream';
 import { BuildSchema } from '../apps/api/src/builds/dto/builds.dto';
 import { binaryBody } from './support/binary-body';
+import { finishedBuild } from './support/builds';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
 import { adminAuth, createTestApp } from './support/test-app';
 
@@ -93,13 +94,7 @@ describe('sdists in builds, on real Docker', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  async function finished(id: number): Promise<Record<string, unknown>> {
-    for (;;) {
-      const { body } = await http().get(`/v1/builds/${id}`).expect(200);
-      if (body.status === 'done' || body.status === 'failed') return body;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
+  const finished = (id: number) => finishedBuild(app, id);
 
   it('builds 20+ real packages with compiled wheels and sdist-only projects; the tarball works wherever it is unpacked', async () => {
     const queued = await http().post('/v1/builds').set(adminAuth).send({ requirements: REQUIREMENTS, ...TARGET }).expect(202);

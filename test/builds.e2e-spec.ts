@@ -15,6 +15,7 @@ import request from 'supertest';
 import { ErrorBodySchema } from '../apps/api/src/common/error-body';
 import { BuildSchema } from '../apps/api/src/builds/dto/builds.dto';
 import { binaryBody } from './support/binary-body';
+import { finishedBuild } from './support/builds';
 import { PypiSim, startPypiSim } from './support/pypi-sim';
 import { adminAuth, createTestApp } from './support/test-app';
 
@@ -40,13 +41,7 @@ describe('builds over HTTP', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function finished(id: number): Promise<Record<string, unknown>> {
-    for (;;) {
-      const { body } = await http().get(`/v1/builds/${id}`).expect(200);
-      if (body.status === 'done' || body.status === 'failed') return body;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const finished = (id: number) => finishedBuild(app, id);
 
   it('refuses an unauthenticated build, and a target no builder has, naming what there is', async () => {
     const anonymous = await http().post('/v1/builds').send(BODY).expect(401);
