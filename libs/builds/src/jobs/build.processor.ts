@@ -4,9 +4,9 @@
  * job. A worker that dies mid-build leaves a stalled job that another worker takes up again,
  * from the start, in a fresh directory; the store only ever shows a complete tarball, and a
  * build whose tarball is stored already is not run again (never completed twice). A build that
- * fails on its own (pip's error, a limit, a hash mismatch, a pin it cannot build, build
- * requirements that cannot be resolved) fails for
- * good, with the reason recorded; only lost workers and upstream trouble are retried.
+ * fails on its own (pip's error, a limit, a hash mismatch, a pin it cannot build, an sdist whose
+ * build requirements cannot be read or resolved) fails for good, with the reason recorded; only
+ * lost workers and upstream trouble are retried.
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { VenvfarmConfig } from '@venvfarm/config';

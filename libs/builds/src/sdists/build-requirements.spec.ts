@@ -46,6 +46,9 @@ describe('readBuildRequirements', () => {
     expect(buildRequirementsOf({ 'build-system': { requires: ['setuptools>=61', 'Wheel'] } })).toEqual(['setuptools>=61', 'Wheel']);
     expect(buildRequirementsOf({ 'build-system': { requires: ['hatchling'], 'build-backend': 'hatchling.build' } })).toEqual(['hatchling']);
     expect(buildRequirementsOf({ 'build-system': { requires: [], 'build-backend': 'pypi_sim_backend' } })).toEqual([]);
+    // Names compare as PEP 503 names, whatever their spelling, extras or markers.
+    expect(buildRequirementsOf({ 'build-system': { requires: ['SetupTools[core] >= 61', 'Wheel ; python_version >= "3"'] } })).toEqual(['SetupTools[core] >= 61', 'Wheel ; python_version >= "3"']);
+    expect(() => buildRequirementsOf({ 'build-system': { requires: ['setuptools >>= 61'] } }, 'x-1.0.tar.gz')).toThrow(/x-1.0.tar.gz: \[build-system\] requires: /);
   });
 
   it('refuses what it cannot read, naming the file and why', async () => {

@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { parseRequirement } from '@venvfarm/pep508';
 import { parse as parseToml } from 'smol-toml';
 import * as tar from 'tar-stream';
 
@@ -38,7 +39,12 @@ export function buildRequirementsOf(pyproject: Record<string, unknown> | null, f
   if (!Array.isArray(requires) || !requires.every((r) => typeof r === 'string')) throw new UnreadableSdistError(filename, '[build-system] requires is not a list of strings');
   const backend = (system as Record<string, unknown>)['build-backend'];
   const setuptools = backend === undefined || (typeof backend === 'string' && backend.startsWith('setuptools.'));
-  const named = new Set(requires.map((r) => /^[A-Za-z0-9._-]+/.exec(r.trim())?.[0].toLowerCase().replace(/[-_.]+/g, '-')));
+  let named: Set<string>;
+  try {
+    named = new Set(requires.map((text) => parseRequirement(text).name));
+  } catch (error) {
+    throw new UnreadableSdistError(filename, `[build-system] requires: ${(error as Error).message.split('\n')[0]}`);
+  }
   return setuptools && named.has('setuptools') && !named.has('wheel') ? [...requires, 'wheel'] : [...requires];
 }
 

@@ -83,8 +83,8 @@ export function fastifyRequestLogging(fastify: FastifyRequestHooks, completions:
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  // The scope starts where NestJS's handler does: nothing before it logs (the body parser, the
-  // cache-hit lane of resolve/cached-answers.ts and the error handler's 4xx write no lines but the access line), and
+  // The scope starts where NestJS's handler does: nothing before it logs but the access line (the
+  // body parser, the cache-hit lane of resolve/cached-answers.ts and the error handler's 4xx), and
   // on Node 20 a scope costs every async resource the request makes (~3 us a cache hit).
   fastify.addHook('preHandler', (request, _reply, done) => {
     runInRequest(request.id, done);
