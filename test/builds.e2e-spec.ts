@@ -101,6 +101,38 @@ describe('builds over HTTP', () => {
     expect(upstream).toEqual({});
   });
 
+  it('builds a lock as it is: the lock of a resolution is the same build, in either format; its files come from the mirror by hash', async () => {
+    const built = BuildSchema.parse((await http().post('/v1/builds').set(adminAuth).send(BODY).expect(200)).body);
+    const target = { python: BODY.python, platform: BODY.platform };
+    const resolved = await http().post('/v1/resolve').send(BODY).expect(200);
+    const pylock = await http().post('/v1/resolve').send({ ...BODY, format: 'pylock.toml' }).expect(200);
+    // A lock's URLs are the client's, never fetched: the server finds the files by their hashes.
+    const elsewhere = pylock.text.replace(/url = "[^"]*"/g, 'url = "http://169.254.169.254/latest/meta-data"');
+    expect(elsewhere).not.toBe(pylock.text);
+    for (const lock of [resolved.body.requirements_txt as string, pylock.text, elsewhere]) {
+      const again = await http().post('/v1/builds').set(adminAuth).send({ lock, ...target }).expect(200);
+      expect(BuildSchema.parse(again.body)).toMatchObject({ key: built.key, status: 'done' });
+    }
+    // A lock of one of the files (pip-compile may list fewer hashes than there are files).
+    const six = resolved.body.pins.find((p: { name: string }) => p.name === 'six');
+    const one = await http().post('/v1/builds').set(adminAuth).send({ lock: `six==${six.version} --hash=sha256:${six.files[0].sha256}\n`, ...target });
+    expect([200, 202]).toContain(one.status);
+    expect(BuildSchema.parse(one.body).pins).toEqual([expect.objectContaining({ name: 'six', version: six.version, filename: six.files[0].filename })]);
+  });
+
+  it('refuses a lock it cannot build as is, naming the pin or the line', async () => {
+    const target = { python: BODY.python, platform: BODY.platform };
+    const wrong = await http().post('/v1/builds').set(adminAuth).send({ lock: `six==1.16.0 --hash=sha256:${'0'.repeat(64)}\n`, ...target }).expect(422);
+    expect(ErrorBodySchema.parse(wrong.body)).toMatchObject({ error: 'unbuildable', detail: expect.stringContaining("six==1.16.0: none of the lock's 1 sha256 hash(es)") });
+    const unknown = await http().post('/v1/builds').set(adminAuth).send({ lock: `no-such-project-anywhere==1.0 --hash=sha256:${'0'.repeat(64)}\n`, ...target }).expect(422);
+    expect(ErrorBodySchema.parse(unknown.body).detail).toContain('no-such-project-anywhere==1.0: no index has this project');
+    const unhashed = await http().post('/v1/builds').set(adminAuth).send({ lock: 'idna==3.4\n', ...target }).expect(400);
+    expect(ErrorBodySchema.parse(unhashed.body)).toMatchObject({ error: 'invalid_input', field: 'lock', line: 1, detail: expect.stringContaining('idna==3.4 has no sha256 hash') });
+    const both = await http().post('/v1/builds').set(adminAuth).send({ lock: `idna==3.4 --hash=sha256:${'0'.repeat(64)}`, requirements: ['idna'], ...target }).expect(400);
+    expect(ErrorBodySchema.parse(both.body)).toMatchObject({ field: 'requirements', detail: expect.stringContaining('a lock is built as it is') });
+    expect((await http().post('/v1/builds').send({ lock: 'idna==3.4\n', ...target }).expect(401)).body.error).toBe('unauthorized');
+  });
+
   it('POST /v1/envs waits for a build it starts, or answers 202 with it when told not to wait', async () => {
     const queued = await http().post('/v1/envs?wait=0').set(adminAuth).send({ ...BODY, requirements: ['idna'] }).expect(202);
     expect(BuildSchema.parse(queued.body).status).toMatch(/^(queued|building)$/);

@@ -2,3 +2,5 @@
 export type { Lock, LockedFile, LockedPackage } from './lock';
 export { renderRequirementsTxt } from './requirements-txt';
 export { renderPylock } from './pylock';
+export { InvalidLockError, parseLock } from './parse-lock';
+export type { LockedRequirement, ParsedLock } from './parse-lock';

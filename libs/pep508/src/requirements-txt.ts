@@ -1,7 +1,8 @@
 /**
  * requirements.txt as pip reads it, as far as a server that receives the text can honour it:
  * one requirement a line, `#` comments (at line start or after whitespace), `\` continuations,
- * per-requirement `--hash` options (dropped: the server hashes what it pins), and the global
+ * per-requirement `--hash` options (their sha256 values kept: a lock names its files by them; a
+ * resolution ignores them, the server hashes what it pins), and the global
  * options that change resolution (`--pre`, `--only-binary`, `--no-binary`). Index options
  * (`-i`, `--extra-index-url`, `-f`, ...) are reported as ignored: the server's indexes decide.
  * What a server cannot follow (`-r`/`-c` file references, `-e` editables) and anything that
@@ -20,6 +21,8 @@ export interface LogicalLine {
 /** A requirement and the line it came from. */
 export interface RequirementsTxtEntry extends LogicalLine {
   readonly requirement: Requirement;
+  /** The `--hash=sha256:…` values of the line, lower-cased, unchecked (other algorithms are left out). */
+  readonly sha256: readonly string[];
 }
 
 /** What a requirements.txt says. */
@@ -114,18 +117,21 @@ export function parseRequirementsTxt(text: string): RequirementsTxt {
       else throw new InvalidRequirementsTxtError(`unknown option ${option}`, line, body, 0);
       continue;
     }
-    // Per-requirement options: --hash is dropped, others are not supported.
+    // Per-requirement options: --hash is kept, others are not supported.
     const optionAt = body.search(/\s--?[a-z]/);
     const requirementText = optionAt < 0 ? body : body.slice(0, optionAt).trim();
+    const sha256: string[] = [];
     if (optionAt >= 0) {
-      for (const match of body.slice(optionAt).matchAll(/\s(--?[a-z][\w-]*)/g)) {
-        if (match[1] !== '--hash') {
-          throw new InvalidRequirementsTxtError(`per-requirement option ${match[1]} is not supported`, line, body, optionAt + (match.index ?? 0) + 1);
-        }
+      for (const match of body.slice(optionAt).matchAll(/\s(--?[a-z][\w-]*)(?:[=\s]+(\S+))?/g)) {
+        const at = optionAt + (match.index ?? 0) + 1;
+        if (match[1] !== '--hash') throw new InvalidRequirementsTxtError(`per-requirement option ${match[1]} is not supported`, line, body, at);
+        // Kept as written: a resolution ignores them, and a lock checks what it uses (lockfile's parseLock).
+        const [algorithm, digest] = (match[2] ?? '').split(':');
+        if (algorithm === 'sha256' && digest !== undefined) sha256.push(digest.toLowerCase());
       }
     }
     try {
-      requirements.push({ line, text: requirementText, requirement: parseRequirement(requirementText) });
+      requirements.push({ line, text: requirementText, requirement: parseRequirement(requirementText), sha256 });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       throw new InvalidRequirementsTxtError(error.reason, line, requirementText, error.position);

@@ -4,12 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminOnly, ReadAccess } from '../auth/access.decorator';
 import { ApiErrorResponses } from '../common/api-errors.decorator';
 import { ApiJsonAnswer } from '../common/api-responses';
-import { ResolveRequestDto } from '../resolve/dto/resolve.dto';
-import { RESOLVE_EXAMPLES } from '../resolve/resolve.openapi';
 import { BuildLogStream } from './build-log-stream';
 import { buildView } from './build-view';
 import { BuildsService } from './builds.service';
-import { BuildListQueryDto, BuildParamsDto, BuildView } from './dto/builds.dto';
+import { BUILD_EXAMPLES, BuildListQueryDto, BuildParamsDto, BuildRequestDto, BuildView } from './dto/builds.dto';
 import { BuildRepository } from '@venvfarm/builds';
 
 /** Builds a list shows without `limit`. */
@@ -33,11 +31,11 @@ export class BuildsController {
     summary: 'Build an environment: resolve, then build the pinned set once per build key (admin)',
     description: 'Answers 200 with the finished build when its key is built already, else 202 with the queued build (or the one of the same key under way: identical requests join it).',
   })
-  @ApiBody({ type: ResolveRequestDto, examples: RESOLVE_EXAMPLES })
+  @ApiBody({ type: BuildRequestDto, examples: BUILD_EXAMPLES })
   @ApiJsonAnswer(200, 'Build', 'Built already: download it from `download`')
   @ApiJsonAnswer(202, 'Build', 'Queued, or joined the build of the same key under way')
   @ApiErrorResponses('invalid_input', 'invalid_json', 'payload_too_large', 'unsupported_media_type', 'unsatisfiable', 'too_complex', 'no_builder', 'unbuildable', 'upstream_unavailable', 'queue_unavailable')
-  async create(@Body() request: ResolveRequestDto, @Req() http: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BuildView> {
+  async create(@Body() request: BuildRequestDto, @Req() http: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BuildView> {
     const { row, built } = await this.service.request(request, requesterOf(http));
     void reply.code(built ? 200 : 202);
     return buildView(row);

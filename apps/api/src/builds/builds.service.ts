@@ -1,6 +1,6 @@
 /**
- * Builds as the API asks for them: a request is resolved (through the resolve cache), planned
- * (one hashed file per pin for the target) and keyed; a key whose tarball is stored is answered
+ * Builds as the API asks for them: a request is resolved (through the resolve cache), or a lock
+ * taken as it is (locked-pins.ts), then planned (one hashed file per pin for the target) and keyed; a key whose tarball is stored is answered
  * at once, else one build of it is queued, which identical requests join, here or on any other
  * API process (the unfinished row of a key is unique, and the job id is the key).
  */
@@ -8,8 +8,9 @@ import { Injectable } from '@nestjs/common';
 import { ArtifactStore } from '@venvfarm/artifacts';
 import { BuildExecutor, buildKey, BuildRepository, BuildRow, BuildTargets, ENVS_NAMESPACE, planBuild, tarballName } from '@venvfarm/builds';
 import { BuildProducer } from '@venvfarm/queue';
-import type { ResolveRequest } from '../resolve/resolve-request';
 import { ResolveService } from '../resolve/resolve.service';
+import type { BuildRequest } from './build-request';
+import { LockedPins } from './locked-pins';
 
 /** A request's build: done already (`built`), or queued or joined. */
 export interface RequestedBuild {
@@ -26,16 +27,20 @@ export class BuildsService {
     private readonly store: ArtifactStore,
     private readonly executor: BuildExecutor,
     private readonly producer: BuildProducer,
+    private readonly locked: LockedPins,
   ) {}
 
   /**
    * @throws NoBuilderError before anything is resolved when no builder has the target;
    *   UnbuildablePinError; what resolving throws; QueueUnavailableError
    */
-  async request(request: ResolveRequest, requestedBy: string): Promise<RequestedBuild> {
-    const target = await this.targets.choose(request.python, request.platform);
-    const { answer } = await this.resolver.resolve(request, { noCache: false });
-    const plan = planBuild(answer.python, answer.platform, answer.pins);
+  async request(request: BuildRequest, requestedBy: string): Promise<RequestedBuild> {
+    const { python, platform } = request.lock ?? request.resolve!;
+    const target = await this.targets.choose(python, platform);
+    const plan =
+      request.lock !== null
+        ? planBuild(python, platform, await this.locked.of(request.lock.lock, request.lock.target))
+        : await this.resolver.resolve(request.resolve!, { noCache: false }).then(({ answer }) => planBuild(answer.python, answer.platform, answer.pins));
     const key = buildKey(plan, { builderDigest: target.builderDigest });
     if ((await this.store.statNamed(ENVS_NAMESPACE, tarballName(key))) !== null) {
       const done = await this.builds.lastDone(key);

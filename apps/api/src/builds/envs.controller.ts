@@ -8,13 +8,11 @@ import { AdminOnly, ReadAccess } from '../auth/access.decorator';
 import { ShutdownSignal } from '../common/shutdown-signal';
 import { ApiErrorResponses } from '../common/api-errors.decorator';
 import { ApiJsonAnswer } from '../common/api-responses';
-import { ResolveRequestDto } from '../resolve/dto/resolve.dto';
-import { RESOLVE_EXAMPLES } from '../resolve/resolve.openapi';
 import { requesterOf } from './builds.controller';
 import { BuildsService } from './builds.service';
 import { buildView } from './build-view';
 import { parseRange } from './byte-range';
-import { EnvParamsDto, EnvWaitQueryDto } from './dto/builds.dto';
+import { BUILD_EXAMPLES, BuildRequestDto, EnvParamsDto, EnvWaitQueryDto } from './dto/builds.dto';
 
 /** How long `POST /v1/envs` waits for its build without `wait`. */
 const DEFAULT_WAIT_SECONDS = 300;
@@ -51,12 +49,12 @@ export class EnvsController {
     summary: 'Resolve, build and download in one call (admin)',
     description: 'Answers the tarball (200) when the build is done within `wait` seconds (at once when its key is built already); else 202 with the build to poll. A failed build is 422 build_failed.',
   })
-  @ApiBody({ type: ResolveRequestDto, examples: RESOLVE_EXAMPLES })
+  @ApiBody({ type: BuildRequestDto, examples: BUILD_EXAMPLES })
   @ApiProduces('application/gzip', 'application/json')
   @ApiResponse({ status: 200, description: 'The tarball', content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } } } })
   @ApiJsonAnswer(202, 'Build', 'Not done within `wait`: poll the build, then download it')
   @ApiErrorResponses('invalid_input', 'invalid_json', 'payload_too_large', 'unsupported_media_type', 'unsatisfiable', 'too_complex', 'no_builder', 'unbuildable', 'build_failed', 'upstream_unavailable', 'queue_unavailable')
-  async create(@Body() request: ResolveRequestDto, @Query() query: EnvWaitQueryDto, @Req() http: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async create(@Body() request: BuildRequestDto, @Query() query: EnvWaitQueryDto, @Req() http: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const { row } = await this.service.request(request, requesterOf(http));
     const finished = await this.waitFor(row, (query.wait ?? DEFAULT_WAIT_SECONDS) * 1000, reply);
     if (finished.status === 'done') return this.sendTarball(finished.key, reply, undefined, undefined);

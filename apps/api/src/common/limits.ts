@@ -20,7 +20,7 @@ export const LIMITS = {
   constraints: 1_000,
   /** Characters of one PEP 508 requirement (name, extras, specifiers and marker). */
   requirementLength: 1_000,
-  /** Characters of a `requirements_txt`. */
+  /** Characters of a `requirements_txt`, and of a build's `lock`. */
   requirementsTxtLength: 100_000,
   /** Names in `only_binary` / `no_binary`. */
   binaryNames: 1_000,
@@ -62,7 +62,7 @@ export function limitsTable(): LimitRow[] {
     { limit: 'requirements (entries or requirements_txt lines)', value: String(LIMITS.requirements), answer: '400 invalid_input' },
     { limit: 'constraints', value: String(LIMITS.constraints), answer: '400 invalid_input' },
     { limit: 'One requirement (PEP 508)', value: `${LIMITS.requirementLength} characters`, answer: '400 invalid_input' },
-    { limit: 'requirements_txt', value: `${LIMITS.requirementsTxtLength} characters`, answer: '400 invalid_input' },
+    { limit: 'requirements_txt, lock', value: `${LIMITS.requirementsTxtLength} characters`, answer: '400 invalid_input' },
     { limit: 'only_binary / no_binary names', value: String(LIMITS.binaryNames), answer: '400 invalid_input' },
     { limit: 'Project name (PEP 508 name syntax)', value: `${LIMITS.projectNameLength} characters`, answer: '400 invalid_input' },
     { limit: 'python / platform', value: `${LIMITS.targetLength} characters`, answer: '400 invalid_input' },

@@ -74,7 +74,7 @@ export const ResolveBodySchema = z
   })
   .meta({ id: 'ResolveRequest', description: 'Requirements (or a requirements.txt) and a target; every field but one of requirements/requirements_txt is optional' });
 
-type ResolveBody = z.output<typeof ResolveBodySchema>;
+export type ResolveBody = z.output<typeof ResolveBodySchema>;
 
 /** `only_binary` / `no_binary`: true for `:all:`, else normalized names (`:none:` dropped). */
 function names(body: ResolveBody, field: 'only_binary' | 'no_binary', ctx: z.RefinementCtx): boolean | string[] {
@@ -165,55 +165,64 @@ function merge(list: boolean | string[], fromTxt: readonly string[]): boolean | 
   return merged.length === 0 ? false : merged;
 }
 
+/** The target a body names, or the server's defaults; null (with the issue reported) when there is none or it is not valid. */
+export function targetOf(body: Pick<ResolveBody, 'python' | 'platform' | 'implementation'>, ctx: z.RefinementCtx, defaults: TargetDefaults): { python: string; target: Target } | null {
+  const fallback = body.python === undefined || body.platform === undefined ? defaults() : null;
+  const python = body.python ?? fallback?.python;
+  const platform = body.platform ?? fallback?.platform;
+  if (python === undefined || platform === undefined) {
+    reportProblem(ctx, [python === undefined ? 'python' : 'platform'], 'this server has no python3 to default to; name the target, e.g. "python": "3.11", "platform": "x86_64-manylinux_2_28"');
+    return null;
+  }
+  try {
+    return { python, target: target({ python, platform, implementation: body.implementation ?? 'cpython' }) };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    reportInputError(ctx, [error.input === platform ? 'platform' : 'python'], error);
+    return null;
+  }
+}
+
+/** The {@link ResolveRequest} of a valid body, or z.NEVER with the issues reported. */
+export function toResolveRequest(body: ResolveBody, ctx: z.RefinementCtx, defaults: TargetDefaults): ResolveRequest {
+  if (body.requirements !== undefined && body.requirements_txt !== undefined) {
+    reportProblem(ctx, ['requirements_txt'], 'send either requirements or requirements_txt, not both');
+    return z.NEVER;
+  }
+  const txt = body.requirements_txt === undefined ? null : fromRequirementsTxt(body.requirements_txt, ctx);
+  if (body.requirements_txt !== undefined && txt === null) return z.NEVER;
+  const listed = requirementList('requirements', body.requirements, ctx);
+  const constraints = requirementList('constraints', body.constraints, ctx);
+  const requirements = txt?.requirements ?? listed;
+  if (requirements.length === 0 && (body.requirements ?? []).length === 0) {
+    reportProblem(ctx, ['requirements'], 'name at least one requirement (requirements or requirements_txt)');
+    return z.NEVER;
+  }
+  const named = targetOf(body, ctx, defaults);
+  if (named === null) return z.NEVER;
+  const { python, target: resolved } = named;
+  const onlyBinary = names(body, 'only_binary', ctx);
+  const noBinary = names(body, 'no_binary', ctx);
+  return {
+    requirements,
+    constraints,
+    target: resolved,
+    python,
+    platform: resolved.name,
+    prereleases: PRERELEASES[body.prereleases ?? (txt?.pre ? 'allow' : 'if-necessary')],
+    excludeNewer: body.exclude_newer === undefined || body.exclude_newer === null ? null : new Date(body.exclude_newer),
+    onlyBinary: merge(onlyBinary, txt?.onlyBinary ?? []),
+    noBinary: merge(noBinary, txt?.noBinary ?? []),
+    format: body.format ?? null,
+  };
+}
+
 /**
  * The body's schema with its transformation into a {@link ResolveRequest}; `defaults` supplies
  * python/platform when the body omits them.
  */
 export function resolveRequestSchema(defaults: TargetDefaults) {
-  return ResolveBodySchema.transform((body, ctx): ResolveRequest => {
-    if (body.requirements !== undefined && body.requirements_txt !== undefined) {
-      reportProblem(ctx, ['requirements_txt'], 'send either requirements or requirements_txt, not both');
-      return z.NEVER;
-    }
-    const txt = body.requirements_txt === undefined ? null : fromRequirementsTxt(body.requirements_txt, ctx);
-    if (body.requirements_txt !== undefined && txt === null) return z.NEVER;
-    const listed = requirementList('requirements', body.requirements, ctx);
-    const constraints = requirementList('constraints', body.constraints, ctx);
-    const requirements = txt?.requirements ?? listed;
-    if (requirements.length === 0 && (body.requirements ?? []).length === 0) {
-      reportProblem(ctx, ['requirements'], 'name at least one requirement (requirements or requirements_txt)');
-      return z.NEVER;
-    }
-    const fallback = body.python === undefined || body.platform === undefined ? defaults() : null;
-    const python = body.python ?? fallback?.python;
-    const platform = body.platform ?? fallback?.platform;
-    if (python === undefined || platform === undefined) {
-      reportProblem(ctx, [python === undefined ? 'python' : 'platform'], 'this server has no python3 to default to; name the target, e.g. "python": "3.11", "platform": "x86_64-manylinux_2_28"');
-      return z.NEVER;
-    }
-    let resolved: Target;
-    try {
-      resolved = target({ python, platform, implementation: body.implementation ?? 'cpython' });
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      reportInputError(ctx, [error.input === platform ? 'platform' : 'python'], error);
-      return z.NEVER;
-    }
-    const onlyBinary = names(body, 'only_binary', ctx);
-    const noBinary = names(body, 'no_binary', ctx);
-    return {
-      requirements,
-      constraints,
-      target: resolved,
-      python,
-      platform: resolved.name,
-      prereleases: PRERELEASES[body.prereleases ?? (txt?.pre ? 'allow' : 'if-necessary')],
-      excludeNewer: body.exclude_newer === undefined || body.exclude_newer === null ? null : new Date(body.exclude_newer),
-      onlyBinary: merge(onlyBinary, txt?.onlyBinary ?? []),
-      noBinary: merge(noBinary, txt?.noBinary ?? []),
-      format: body.format ?? null,
-    };
-  });
+  return ResolveBodySchema.transform((body, ctx): ResolveRequest => toResolveRequest(body, ctx, defaults));
 }
 
 /** The canonical form of a request: equal for requests that must get the same answer. */

@@ -4,6 +4,22 @@ import { z } from 'zod';
 import { answerSchema } from '../../common/api-responses';
 import { LIMITS } from '../../common/limits';
 import { integerParameter } from '../../common/schemas';
+import { hostTarget } from '../../resolve/host-target';
+import { RESOLVE_EXAMPLES } from '../../resolve/resolve.openapi';
+import { buildRequestSchema } from '../build-request';
+
+/** The body of `POST /v1/builds` and `POST /v1/envs`, validated and turned into a BuildRequest by the edge's pipe. */
+export class BuildRequestDto extends createZodDto(buildRequestSchema(hostTarget)) {}
+
+/** The examples of a build request: those of a resolve, and a lock. */
+export const BUILD_EXAMPLES = {
+  requirements: RESOLVE_EXAMPLES.requirements,
+  requirementsTxt: { summary: 'A requirements.txt', value: { requirements_txt: 'flask>=2\nsqlalchemy<2\n', python: '3.11', platform: 'x86_64-manylinux_2_28' } },
+  lock: {
+    summary: 'A lock built as is: a requirements.txt pinned with hashes (or a pylock.toml)',
+    value: { lock: `idna==3.4 \\\n    --hash=sha256:${'90b77e79eaa3eba6de819a0c442c0b4ceefc341a7a2ab77d7562bf49f425c5c2'}\n`, python: '3.11', platform: 'x86_64-manylinux_2_28' },
+  },
+};
 
 /** A build id: the table's counter. */
 const BuildIdSchema = z
