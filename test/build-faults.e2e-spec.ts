@@ -2,7 +2,9 @@
  * A worker killed in the middle of a build (issue 9): `kill -9` while the install runs in its
  * container; the build's job comes back once its lock expires, a new worker removes what the
  * dead one left (its container, its build directory) and completes the build, and no partial
- * tarball is ever served. Real Docker, real wheels from pypi-sim, workers as real processes.
+ * tarball is ever served. A build whose workers are lost more often than the queue allows
+ * (`VENVFARM_QUEUE_MAX_STALLS`) fails, says why, and does not hold its key: the next request
+ * builds it. Real Docker, real wheels from pypi-sim, workers as real processes.
  */
 import { INestApplication } from '@nestjs/common';
 import { DockerExecutor } from '@venvfarm/builds';
@@ -24,6 +26,8 @@ const WHEELHOUSE = process.env.VENVFARM_WHEELHOUSE ?? '/opt/pypi/files';
 const BODY = { requirements: ['six', 'idna', 'markupsafe', 'pygments', 'certifi', 'click'], python: '3.11', platform: 'x86_64-manylinux_2_28' };
 const LOCK_MS = 3000;
 const STALLED_INTERVAL_MS = 500;
+/** A job's worker may be lost once; the second time the job fails. */
+const MAX_STALLS = 1;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,7 +52,7 @@ describe('a worker killed mid-build', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'venvfarm-build-faults-'));
     [sim, db] = await Promise.all([startPypiSim({ args: ['--wheelhouse', WHEELHOUSE] }), createTestDatabase()]);
     // The API queues and serves; only the worker processes build.
-    app = await createTestApp({ databaseUrl: db.url, upstream: sim.simpleUrl, dataDir, executor: 'docker', runJobs: false, ...queue, queueLockMs: LOCK_MS, queueStalledIntervalMs: STALLED_INTERVAL_MS });
+    app = await createTestApp({ databaseUrl: db.url, upstream: sim.simpleUrl, dataDir, executor: 'docker', runJobs: false, ...queue, queueLockMs: LOCK_MS, queueStalledIntervalMs: STALLED_INTERVAL_MS, queueMaxStalls: MAX_STALLS });
     await app.listen(0, '127.0.0.1');
   });
 
@@ -84,6 +88,7 @@ describe('a worker killed mid-build', () => {
       VENVFARM_QUEUE_NAMESPACE: queue.queueNamespace,
       VENVFARM_QUEUE_LOCK_MS: String(LOCK_MS),
       VENVFARM_QUEUE_STALLED_INTERVAL_MS: String(STALLED_INTERVAL_MS),
+      VENVFARM_QUEUE_MAX_STALLS: String(MAX_STALLS),
       VENVFARM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       VENVFARM_LOG_LEVEL: 'warn',
     });
@@ -121,5 +126,46 @@ describe('a worker killed mid-build', () => {
     expect(await docker.buildContainers()).toBe(0);
     expect(readdirSync(join(dataDir, 'builds'))).toEqual([]);
     await second.stop('SIGTERM');
+  });
+
+  it('fails once its workers are lost more often than the queue allows, says why, and lets the next request build the key', async () => {
+    // Another target than the test above: another key.
+    const body = { ...BODY, platform: 'x86_64-manylinux_2_31' };
+    const queued = await http().post('/v1/builds').set(adminAuth).send(body).expect(202);
+    const { id, key } = queued.body as { id: number; key: string };
+    const build = async () => (await http().get(`/v1/builds/${id}`).expect(200)).body as Record<string, unknown>;
+
+    const first = worker();
+    await logShows(id, 'attempt 1:');
+    await first.stop('SIGKILL');
+    // Given back once (the lock expired), taken by the next worker, which is lost too.
+    const second = worker();
+    await logShows(id, 'attempt 2:');
+    await second.stop('SIGKILL');
+    // Over the limit: the job goes back with its failure deferred, and fails (not run) when the
+    // next worker takes it, without its processor knowing.
+    const third = worker();
+    const failed = await until(async () => {
+      const view = await build();
+      return view.status === 'failed' || view.status === 'done' ? view : null;
+    });
+    expect(failed).toMatchObject({ status: 'failed', key });
+    expect(failed.error).toMatch(/workers were lost \(killed or gone\) more often than the queue allows \(VENVFARM_QUEUE_MAX_STALLS\)/);
+    // The list says so too, and the log has ended.
+    expect(((await http().get('/v1/builds?status=failed').expect(200)).body as { id: number }[]).map((b) => b.id)).toContain(id);
+    await http().get(`/v1/builds/${id}/log`).expect(200);
+
+    // The key is free: the same request queues a new build, which a live worker completes.
+    const again = await http().post('/v1/builds').set(adminAuth).send(body).expect(202);
+    expect(again.body).toMatchObject({ key, status: 'queued' });
+    expect(again.body.id).not.toBe(id);
+    const done = await until(async () => {
+      const view = (await http().get(`/v1/builds/${again.body.id}`).expect(200)).body as Record<string, unknown>;
+      return view.status === 'done' || view.status === 'failed' ? view : null;
+    });
+    expect(done).toMatchObject({ status: 'done', error: null });
+    await http().get(`/v1/envs/${key}.tar.gz`).expect(200);
+    expect(await new DockerExecutor().buildContainers()).toBe(0);
+    await third.stop('SIGTERM');
   });
 });

@@ -9,7 +9,7 @@ export type BuildTimings = Partial<Record<'resolve' | 'stage' | 'wheels' | 'cont
 
 const bigintAsNumber = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
 
-/** A row of `builds` (sql/migrations/0007_builds.sql): one requested build. */
+/** A row of `builds` (sql/migrations/0007_builds.sql, 0008_build_jobs.sql): one requested build. */
 @Entity('builds')
 export class BuildRow {
   /** An identity column: rows are inserted by build.repository.ts's SQL, which leaves it to PostgreSQL. */
@@ -30,5 +30,7 @@ export class BuildRow {
   @Column('text', { name: 'builder_digest' }) builderDigest!: string;
   @Column('text') executor!: string;
   @Column('text', { nullable: true }) error!: string | null;
+  /** The id of its job on the `builds` queue, once queued (0008_build_jobs.sql). */
+  @Column('text', { name: 'job_id', nullable: true }) jobId!: string | null;
   @Column('text', { nullable: true, select: false }) log!: string | null;
 }

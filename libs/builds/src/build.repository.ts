@@ -3,7 +3,7 @@
  * the insert that joins an unfinished build of the same key (one build per key at a time, also
  * under concurrent requests, by the partial unique index) and the log append.
  */
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import type { BuildPlan } from './build-plan';
 import { BuildRow, BuildStatus, BuildTimings } from './build.entity';
 
@@ -54,6 +54,17 @@ export class BuildRepository {
 
   async list(status: BuildStatus | undefined, limit: number): Promise<BuildRow[]> {
     return this.rows.find({ where: status === undefined ? {} : { status }, order: { id: 'DESC' }, take: limit });
+  }
+
+  /** Records the job that builds the row. */
+  async enqueued(id: number, jobId: string): Promise<void> {
+    await this.rows.update({ id }, { jobId });
+  }
+
+  /** Fails the build if it is still unfinished (a finished one is left as it is); true when it did. */
+  async failUnfinished(id: number, error: string): Promise<boolean> {
+    const result = await this.rows.update({ id, status: In(['queued', 'building']) }, { status: 'failed', finishedAt: new Date(), error });
+    return result.affected === 1;
   }
 
   async started(id: number): Promise<void> {

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       queueNamespace: 'venvfarm_queue',
       queueLockMs: 30000,
       queueStalledIntervalMs: 30000,
+      queueMaxStalls: 2,
       queueTimeoutMs: 5000,
       store: '/tmp/x/store',
       executor: 'auto',
@@ -36,14 +37,16 @@ describe('loadConfig', () => {
   });
 
   it('reads the queue settings and refuses a namespace that is no PostgreSQL schema name', () => {
-    expect(loadConfig({ VENVFARM_QUEUE_NAMESPACE: 'vf_q1', VENVFARM_QUEUE_LOCK_MS: '2000', VENVFARM_QUEUE_STALLED_INTERVAL_MS: '500', VENVFARM_QUEUE_TIMEOUT_MS: '750' })).toMatchObject({
+    expect(loadConfig({ VENVFARM_QUEUE_NAMESPACE: 'vf_q1', VENVFARM_QUEUE_LOCK_MS: '2000', VENVFARM_QUEUE_STALLED_INTERVAL_MS: '500', VENVFARM_QUEUE_MAX_STALLS: '0', VENVFARM_QUEUE_TIMEOUT_MS: '750' })).toMatchObject({
       queueNamespace: 'vf_q1',
       queueLockMs: 2000,
       queueStalledIntervalMs: 500,
+      queueMaxStalls: 0,
       queueTimeoutMs: 750,
     });
     expect(() => loadConfig({ VENVFARM_QUEUE_NAMESPACE: 'a-b' })).toThrow(ConfigError);
     expect(() => loadConfig({ VENVFARM_QUEUE_LOCK_MS: '0' })).toThrow('VENVFARM_QUEUE_LOCK_MS must be a positive number of milliseconds: 0');
+    expect(() => loadConfig({ VENVFARM_QUEUE_MAX_STALLS: '-1' })).toThrow('VENVFARM_QUEUE_MAX_STALLS must be a whole number (0 or more): -1');
   });
 
   it('reads flags in their usual spellings and names a bad one', () => {

@@ -55,6 +55,12 @@ export abstract class VenvfarmConfig {
   /** `VENVFARM_QUEUE_STALLED_INTERVAL_MS`: how often workers look for jobs of dead workers. Default 30000. */
   abstract readonly queueStalledIntervalMs: number;
   /**
+   * `VENVFARM_QUEUE_MAX_STALLS`: how many times a job whose worker died is given back to the
+   * queue; once more and it fails for good (a job that kills its worker, say out of memory, most
+   * likely does it again). Default 2; 0 fails a job the first time its worker is lost.
+   */
+  abstract readonly queueMaxStalls: number;
+  /**
    * `VENVFARM_QUEUE_TIMEOUT_MS`: how long a call to the queue backend made for a request (and
    * the first connection at start-up) may take before it fails (HTTP 503). Default 5000.
    */
@@ -99,6 +105,14 @@ function positive(name: string, value: string | undefined, fallback: number, uni
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive ${unit}: ${value}`);
+  return n;
+}
+
+/** A whole number, 0 or more. */
+function count(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number (0 or more): ${value}`);
   return n;
 }
 
@@ -161,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     queueNamespace: overrides.queueNamespace ?? identifier('VENVFARM_QUEUE_NAMESPACE', env.VENVFARM_QUEUE_NAMESPACE, 'venvfarm_queue'),
     queueLockMs: overrides.queueLockMs ?? milliseconds('VENVFARM_QUEUE_LOCK_MS', env.VENVFARM_QUEUE_LOCK_MS, 30_000),
     queueStalledIntervalMs: overrides.queueStalledIntervalMs ?? milliseconds('VENVFARM_QUEUE_STALLED_INTERVAL_MS', env.VENVFARM_QUEUE_STALLED_INTERVAL_MS, 30_000),
+    queueMaxStalls: overrides.queueMaxStalls ?? count('VENVFARM_QUEUE_MAX_STALLS', env.VENVFARM_QUEUE_MAX_STALLS, 2),
     queueTimeoutMs: overrides.queueTimeoutMs ?? milliseconds('VENVFARM_QUEUE_TIMEOUT_MS', env.VENVFARM_QUEUE_TIMEOUT_MS, 5_000),
     store: overrides.store ?? (env.VENVFARM_STORE || join(dataDir, 'store')),
     executor: overrides.executor ?? executorKind(env.VENVFARM_EXECUTOR),

@@ -49,6 +49,8 @@ export interface QueueConfig {
   readonly queueLockMs?: number;
   /** {@link QueueSettings.stalledIntervalMs} (`VENVFARM_QUEUE_STALLED_INTERVAL_MS`). */
   readonly queueStalledIntervalMs?: number;
+  /** {@link QueueSettings.maxStalledCount} (`VENVFARM_QUEUE_MAX_STALLS`). */
+  readonly queueMaxStalls?: number;
   /** {@link QueueSettings.callTimeoutMs} (`VENVFARM_QUEUE_TIMEOUT_MS`). */
   readonly queueTimeoutMs?: number;
 }
@@ -69,8 +71,8 @@ export function queueSettings(config: QueueConfig, databaseUrl: string, log?: Qu
     backend: config.redisUrl !== null ? { kind: 'redis', url: config.redisUrl, prefix: namespace } : { kind: 'postgres', url: databaseUrl, schema: namespace },
     lockDurationMs: config.queueLockMs ?? 30_000,
     stalledIntervalMs: config.queueStalledIntervalMs ?? 30_000,
-    // A sync that killed its worker twice (out of memory, say) will most likely do it again.
-    maxStalledCount: 2,
+    // A job that killed its worker twice (out of memory, say) will most likely do it again.
+    maxStalledCount: config.queueMaxStalls ?? 2,
     shutdownGraceMs: 5_000,
     callTimeoutMs: config.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
     log,

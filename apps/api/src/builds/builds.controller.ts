@@ -8,7 +8,6 @@ import { BuildLogStream } from './build-log-stream';
 import { buildView } from './build-view';
 import { BuildsService } from './builds.service';
 import { BUILD_EXAMPLES, BuildListQueryDto, BuildParamsDto, BuildRequestDto, BuildView } from './dto/builds.dto';
-import { BuildRepository } from '@venvfarm/builds';
 
 /** Builds a list shows without `limit`. */
 const DEFAULT_LIST_LENGTH = 50;
@@ -21,7 +20,6 @@ export const requesterOf = (request: FastifyRequest) => `admin@${request.ip}`;
 export class BuildsController {
   constructor(
     private readonly service: BuildsService,
-    private readonly builds: BuildRepository,
     private readonly logs: BuildLogStream,
   ) {}
 
@@ -47,7 +45,7 @@ export class BuildsController {
   @ApiResponse({ status: 200, description: 'The builds', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Build' } } } } })
   @ApiErrorResponses('invalid_input')
   async list(@Query() query: BuildListQueryDto): Promise<BuildView[]> {
-    return (await this.builds.list(query.status, query.limit ?? DEFAULT_LIST_LENGTH)).map(buildView);
+    return (await this.service.list(query.status, query.limit ?? DEFAULT_LIST_LENGTH)).map(buildView);
   }
 
   @Get(':id')
@@ -56,7 +54,7 @@ export class BuildsController {
   @ApiJsonAnswer(200, 'Build', 'The build')
   @ApiErrorResponses('invalid_input', 'not_found')
   async get(@Param() params: BuildParamsDto): Promise<BuildView> {
-    const row = await this.builds.find(Number(params.id));
+    const row = await this.service.find(Number(params.id));
     if (row === null) throw new NotFoundException(`no build ${params.id}`);
     return buildView(row);
   }
@@ -70,7 +68,7 @@ export class BuildsController {
   @ApiErrorResponses('invalid_input', 'not_found')
   async log(@Param() params: BuildParamsDto, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const id = Number(params.id);
-    if ((await this.builds.find(id)) === null) throw new NotFoundException(`no build ${params.id}`);
+    if ((await this.service.find(id)) === null) throw new NotFoundException(`no build ${params.id}`);
     const events = accept?.includes('text/event-stream') ?? false;
     void reply
       .code(200)

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ArtifactStore, RangeNotSatisfiableError } from '@venvfarm/artifacts';
-import { BuildFailedError, BuildRepository, BuildRow, ENVS_NAMESPACE, tarballName } from '@venvfarm/builds';
+import { BuildFailedError, BuildRow, ENVS_NAMESPACE, tarballName } from '@venvfarm/builds';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminOnly, ReadAccess } from '../auth/access.decorator';
@@ -25,7 +25,6 @@ const WAIT_POLL_MS = 250;
 export class EnvsController {
   constructor(
     private readonly service: BuildsService,
-    private readonly builds: BuildRepository,
     private readonly store: ArtifactStore,
     private readonly shutdown: ShutdownSignal,
   ) {}
@@ -72,7 +71,7 @@ export class EnvsController {
     const stop = AbortSignal.any([gone.signal, this.shutdown.signal]);
     while ((current.status === 'queued' || current.status === 'building') && Date.now() < deadline && !stop.aborted) {
       await sleep(Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())), undefined, { signal: stop }).catch(() => undefined);
-      current = (await this.builds.find(current.id)) ?? current;
+      current = (await this.service.find(current.id)) ?? current;
     }
     return current;
   }
