@@ -17,7 +17,7 @@ import { UpstreamClient } from '@venvfarm/upstream';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -60,19 +60,28 @@ print(" ".join(sorted(names)))
 `;
 
 /** A real setuptools project as an sdist, with a console script. */
+/** The files of a small setuptools project with a console script, as its sdist holds them. */
+const DEMO_BASE = 'venvfarm_demo-1.0';
+const DEMO_FILES: Record<string, string> = {
+  [`${DEMO_BASE}/pyproject.toml`]: '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "venvfarm-demo"\nversion = "1.0"\n\n[project.scripts]\nvenvfarm-demo = "venvfarm_demo:main"\n',
+  [`${DEMO_BASE}/venvfarm_demo/__init__.py`]: 'def main():\n    print("venvfarm-demo works")\n',
+  [`${DEMO_BASE}/PKG-INFO`]: 'Metadata-Version: 2.1\nName: venvfarm-demo\nVersion: 1.0\n',
+};
+
+/** The demo project as a `.tar.gz` sdist (PEP 625). */
 async function demoSdist(): Promise<Buffer> {
   const pack = tar.pack();
-  const base = 'venvfarm_demo-1.0';
-  const files: Record<string, string> = {
-    [`${base}/pyproject.toml`]: '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "venvfarm-demo"\nversion = "1.0"\n\n[project.scripts]\nvenvfarm-demo = "venvfarm_demo:main"\n',
-    [`${base}/venvfarm_demo/__init__.py`]: 'def main():\n    print("venvfarm-demo works")\n',
-    [`${base}/PKG-INFO`]: 'Metadata-Version: 2.1\nName: venvfarm-demo\nVersion: 1.0\n',
-  };
-  for (const [name, text] of Object.entries(files)) pack.entry({ name, mtime: new Date(0) }, text);
+  for (const [name, text] of Object.entries(DEMO_FILES)) pack.entry({ name, mtime: new Date(0) }, text);
   pack.finalize();
   const chunks: Buffer[] = [];
   for await (const chunk of pack) chunks.push(chunk as Buffer);
   return gzipSync(Buffer.concat(chunks));
+}
+
+/** The demo project as a legacy `.zip` sdist, written by Python's zipfile (as setuptools' `sdist --formats=zip` does). */
+function demoZipSdist(): Buffer {
+  const script = 'import io, json, sys, zipfile\nbuf = io.BytesIO()\nwith zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:\n    for name, text in json.loads(sys.argv[1]).items():\n        z.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), text)\nsys.stdout.buffer.write(buf.getvalue())\n';
+  return execFileSync('python3', ['-c', script, JSON.stringify(DEMO_FILES)]);
 }
 
 describe('sdists in builds, on real Docker', () => {
@@ -126,36 +135,37 @@ describe('sdists in builds, on real Docker', () => {
     }
   }, 600_000);
 
-  it("resolves and stages an sdist's build requirements, builds its wheel offline, and reuses the wheel in later builds", async () => {
-    const sdist = await demoSdist();
-    const sha256 = createHash('sha256').update(sdist).digest('hex');
-    const sdistPath = join(scratch, 'venvfarm_demo-1.0.tar.gz');
+  /** Builds the demo sdist `filename` (bytes `sdist`) plus `extra` pins with runBuild, into `store`. */
+  async function buildDemo(store: ArtifactStore, filename: string, sdist: Buffer, extra: { name: string; version: string; files: { filename: string; url: string; sha256: string }[] }[] = []) {
+    const sdistPath = join(scratch, filename);
     await writeFile(sdistPath, sdist);
     const executor = app.get(BuildExecutor) as DockerExecutor;
     const [target] = (await executor.targets()).filter((t) => t.python === '3.11');
     const upstream = new UpstreamClient(sim.simpleUrl, { retries: 1 });
     const fetch = (file: { url: string }, signal: AbortSignal) => (file.url === 'file:demo' ? Promise.resolve(createReadStream(sdistPath)) : upstream.downloadFile(file.url, { signal }));
-    const demo = { name: 'venvfarm-demo', version: '1.0', files: [{ filename: 'venvfarm_demo-1.0.tar.gz', url: 'file:demo', sha256 }] };
-    const build = async (store: ArtifactStore, extra: { name: string; version: string; files: { filename: string; url: string; sha256: string }[] }[]) => {
-      const plan = planBuild(TARGET.python, TARGET.platform, [demo, ...extra]);
-      const key = buildKey(plan, { builderDigest: target.builderDigest });
-      const log: string[] = [];
-      await runBuild({
-        key,
-        plan,
-        target,
-        executor,
-        store,
-        fetch,
-        buildRequirements: app.get(BuildRequirementResolver, { strict: false }),
-        limits: { memoryBytes: 1024 * 2 ** 20, cpus: 2, pids: 512, timeoutMs: 300_000 },
-        workRoot: join(scratch, 'work'),
-        onLog: (line) => log.push(line),
-      });
-      return { key, log: log.join('\n') };
-    };
+    const demo = { name: 'venvfarm-demo', version: '1.0', files: [{ filename, url: 'file:demo', sha256: createHash('sha256').update(sdist).digest('hex') }] };
+    const plan = planBuild(TARGET.python, TARGET.platform, [demo, ...extra]);
+    const key = buildKey(plan, { builderDigest: target.builderDigest });
+    const log: string[] = [];
+    const built = await runBuild({
+      key,
+      plan,
+      target,
+      executor,
+      store,
+      fetch,
+      buildRequirements: app.get(BuildRequirementResolver, { strict: false }),
+      limits: { memoryBytes: 1024 * 2 ** 20, cpus: 2, pids: 512, timeoutMs: 300_000 },
+      workRoot: join(scratch, 'work'),
+      onLog: (line) => log.push(line),
+    });
+    return { key, sha256: built.sha256, log: log.join('\n') };
+  }
+
+  it("resolves and stages an sdist's build requirements, builds its wheel offline, and reuses the wheel in later builds", async () => {
     const store = await FileArtifactStore.open(join(scratch, 'demo-store'));
-    const first = await build(store, []);
+    const sdist = await demoSdist();
+    const first = await buildDemo(store, 'venvfarm_demo-1.0.tar.gz', sdist);
     expect(first.log).toMatch(/their build requirements: setuptools>=61, wheel/);
     expect(first.log).toMatch(/build requirements: .*setuptools==84\.0\.0/);
     expect(first.log).toMatch(/venvfarm_demo-1\.0\.tar\.gz: built venvfarm_demo-1\.0-py3-none-any\.whl/);
@@ -167,10 +177,35 @@ describe('sdists in builds, on real Docker', () => {
     // Another set with the same sdist, in the same builder: the wheel is not built again.
     const sixPage = (await (await fetch0(`${sim.simpleUrl}six/`)).json()) as { files: { filename: string; url: string; hashes: { sha256: string } }[] };
     const six = sixPage.files.filter((f) => f.filename.endsWith('-py2.py3-none-any.whl')).at(-1)!;
-    const second = await build(store, [{ name: 'six', version: six.filename.split('-')[1], files: [{ filename: six.filename, url: new URL(six.url, `${sim.simpleUrl}six/`).toString(), sha256: six.hashes.sha256 }] }]);
+    const second = await buildDemo(store, 'venvfarm_demo-1.0.tar.gz', sdist, [
+      { name: 'six', version: six.filename.split('-')[1], files: [{ filename: six.filename, url: new URL(six.url, `${sim.simpleUrl}six/`).toString(), sha256: six.hashes.sha256 }] },
+    ]);
     expect(second.key).not.toBe(first.key);
     expect(second.log).toMatch(/venvfarm_demo-1\.0\.tar\.gz: built before by this builder, venvfarm_demo-1\.0-py3-none-any\.whl/);
     expect(second.log).not.toMatch(/building \d+ wheel/);
+  }, 600_000);
+
+  it('builds a legacy .zip sdist the same way, and the same set built on two clean stores gives byte-identical tarballs', async () => {
+    const sdist = demoZipSdist();
+    const builds = [];
+    for (const name of ['zip-store-1', 'zip-store-2']) {
+      const store = await FileArtifactStore.open(join(scratch, name));
+      builds.push(await buildDemo(store, 'venvfarm_demo-1.0.zip', sdist));
+    }
+    const [first, second] = builds;
+    // Each store was clean: the wheel was built from the .zip both times, not reused.
+    for (const build of builds) {
+      expect(build.log).toMatch(/their build requirements: setuptools>=61, wheel/);
+      expect(build.log).toMatch(/venvfarm_demo-1\.0\.zip: built venvfarm_demo-1\.0-py3-none-any\.whl/);
+    }
+    expect(second.key).toBe(first.key);
+    const bytes = await Promise.all(['zip-store-1', 'zip-store-2'].map((name) => readFile(join(scratch, name, 'named', 'envs', `${first.key}.tar.gz`))));
+    expect(bytes[1].equals(bytes[0])).toBe(true);
+    expect(createHash('sha256').update(bytes[0]).digest('hex')).toBe(first.sha256);
+
+    const dir = join(scratch, 'zip env');
+    await unpackEnv(join(scratch, 'zip-store-1', 'named', 'envs', `${first.key}.tar.gz`), dir);
+    expect(sh(dir, 'bin/venvfarm-demo').trim()).toBe('venvfarm-demo works');
   }, 600_000);
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,18 @@ describe('readBuildRequirements', () => {
     expect(await readBuildRequirements(await write('tool-1.0.tar', { 'tool-1.0/pyproject.toml': '[tool.black]\nline-length = 100\n' }, false), 'tool-1.0.tar')).toEqual([...LEGACY_BUILD_REQUIREMENTS]);
   });
 
+  it("reads a .zip sdist's root pyproject.toml, and falls back without one", async () => {
+    const zip = (name: string, files: Record<string, string>) => {
+      const path = join(dir, name);
+      const script = 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n    for n, t in json.loads(sys.argv[2]).items(): z.writestr(n, t)\n';
+      execFileSync('python3', ['-c', script, path, JSON.stringify(files)]);
+      return path;
+    };
+    const withToml = zip('z-1.0.zip', { 'z-1.0/pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n', 'z-1.0/sub/pyproject.toml': '[build-system]\nrequires = ["nope"]\n' });
+    expect(await readBuildRequirements(withToml, 'z-1.0.zip')).toEqual(['hatchling']);
+    expect(await readBuildRequirements(zip('old-2.0.zip', { 'old-2.0/setup.py': 'from setuptools import setup\nsetup()\n' }), 'old-2.0.zip')).toEqual([...LEGACY_BUILD_REQUIREMENTS]);
+  });
+
   it('gives a setuptools backend wheel as well, and nobody else', () => {
     expect(buildRequirementsOf({ 'build-system': { requires: ['setuptools>=61'], 'build-backend': 'setuptools.build_meta' } })).toEqual(['setuptools>=61', 'wheel']);
     expect(buildRequirementsOf({ 'build-system': { requires: ['setuptools>=61', 'Wheel'] } })).toEqual(['setuptools>=61', 'Wheel']);
@@ -52,7 +65,10 @@ describe('readBuildRequirements', () => {
   });
 
   it('refuses what it cannot read, naming the file and why', async () => {
-    await expect(readBuildRequirements(join(dir, 'x.zip'), 'x-1.0.zip')).rejects.toThrow(/x-1.0.zip: only .tar.gz and .tar sdists/);
+    await expect(readBuildRequirements(join(dir, 'x.tar.bz2'), 'x-1.0.tar.bz2')).rejects.toThrow(/x-1.0.tar.bz2: only .tar.gz, .tar and .zip sdists/);
+    const notZip = join(dir, 'nz-1.0.zip');
+    writeFileSync(notZip, Buffer.from('PK but not a zip'));
+    await expect(readBuildRequirements(notZip, 'nz-1.0.zip')).rejects.toThrow(/nz-1.0.zip: the archive cannot be read/);
     const broken = join(dir, 'broken-1.0.tar.gz');
     writeFileSync(broken, Buffer.from('not gzip at all'));
     await expect(readBuildRequirements(broken, 'broken-1.0.tar.gz')).rejects.toThrow(UnreadableSdistError);

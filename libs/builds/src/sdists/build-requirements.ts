@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import { parseRequirement } from '@venvfarm/pep508';
 import { parse as parseToml } from 'smol-toml';
 import * as tar from 'tar-stream';
+import * as yauzl from 'yauzl';
 
 /** What pip builds a project with that declares nothing (PEP 517's fallback). */
 export const LEGACY_BUILD_REQUIREMENTS: readonly string[] = ['setuptools>=40.8.0', 'wheel'];
@@ -76,17 +77,47 @@ async function pyprojectInTar(source: Readable, gzipped: boolean): Promise<strin
   return found;
 }
 
+/** Whether a zip entry's name is `<base>/pyproject.toml`. */
+const ROOT_PYPROJECT = /^[^/]+\/pyproject\.toml$/;
+
+/** The `pyproject.toml` text at the root of a zip archive (`<base>/pyproject.toml`), or null. */
+async function pyprojectInZip(path: string): Promise<string | null> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(path, { lazyEntries: true, strictFileNames: false }, (err, opened) => (err ? reject(err) : resolve(opened))));
+  try {
+    return await new Promise<string | null>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve(null));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (!ROOT_PYPROJECT.test(entry.fileName.replace(/^\.\//, ''))) return zip.readEntry();
+        if (entry.uncompressedSize > LARGEST_PYPROJECT) return reject(new Error(`pyproject.toml is larger than ${LARGEST_PYPROJECT} bytes`));
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('error', reject);
+          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        });
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+}
+
 /**
  * The build requirements of the sdist at `path` (its name: `filename`). Reads `.tar.gz`, `.tgz`
- * and `.tar` archives (PEP 625's format and its uncompressed form).
+ * and `.tar` archives (PEP 625's format and its uncompressed form) and `.zip` (the legacy format
+ * of many older releases, which pip builds too).
  * @throws UnreadableSdistError
  */
 export async function readBuildRequirements(path: string, filename: string): Promise<string[]> {
   const gzipped = /\.(tar\.gz|tgz)$/i.test(filename);
-  if (!gzipped && !/\.tar$/i.test(filename)) throw new UnreadableSdistError(filename, 'only .tar.gz and .tar sdists can be built (PEP 625); this format is not read');
+  const zipped = /\.zip$/i.test(filename);
+  if (!gzipped && !zipped && !/\.tar$/i.test(filename)) throw new UnreadableSdistError(filename, 'only .tar.gz, .tar and .zip sdists can be built; this format is not read');
   let text: string | null;
   try {
-    text = await pyprojectInTar(createReadStream(path), gzipped);
+    text = zipped ? await pyprojectInZip(path) : await pyprojectInTar(createReadStream(path), gzipped);
   } catch (error) {
     throw new UnreadableSdistError(filename, `the archive cannot be read: ${(error as Error).message}`);
   }
