@@ -183,6 +183,33 @@ describe('venvfarm build and pull (built CLI)', () => {
     await promisify(execFile)(join(into, 'bin/python'), ['-c', 'import six, certifi']);
   }, 300_000);
 
+  it('builds and pulls a lock as it is: the pins of a build, hashed, give the same key (a cache hit), and pull unpacks them', async () => {
+    const builds = (await (await fetch(`${server}/v1/builds?status=done`)).json()) as { key: string; pins: { name: string; version: string; sha256: string }[] }[];
+    const pins = builds.find((b) => b.key === key)!.pins;
+    const lock = join(work, 'requirements.lock.txt');
+    writeFileSync(lock, pins.map((p) => `${p.name}==${p.version} --hash=sha256:${p.sha256}\n`).join(''));
+
+    const out = join(work, 'locked.tar.gz');
+    const run = await venvfarm(['build', '--lock', lock, ...TARGET, '-o', out], { env: client });
+    expect(run.stderr).not.toMatch(/venvfarm: /);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${key} ${out}\n`);
+    expect(run.stderr).toMatch(/already built/);
+
+    const into = join(work, 'locked env');
+    const pulled = await venvfarm(['pull', '--lock', lock, ...TARGET, '--into', into], { env: client });
+    expect(pulled.code).toBe(0);
+    expect(pulled.stdout).toBe(`${key} ${into}\n`);
+    await promisify(execFile)(join(into, 'bin/python'), ['-c', 'import six, idna']);
+
+    // A lock line without a hash: the server's reason, naming the line.
+    writeFileSync(lock, 'six==1.16.0\n');
+    const refused = await venvfarm(['build', '--lock', lock, ...TARGET, '-o', join(work, 'never.tar.gz')], { env: client });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe("venvfarm: invalid_input (lock, line 1): lock: line 1: six==1.16.0 has no sha256 hash: a lock names the files it allows by their hashes\n");
+    expect(existsSync(join(work, 'never.tar.gz'))).toBe(false);
+  }, 120_000);
+
   it('exits non-zero with the reason when the server refuses the build, leaving no file', async () => {
     const out = join(work, 'refused.tar.gz');
     const run = await venvfarm(['build', '-r', requirements, '--python', '3.12', '--platform', 'x86_64-manylinux_2_28', '-o', out], { env: client });
@@ -198,7 +225,11 @@ describe('venvfarm build and pull (built CLI)', () => {
 
   it('says what is wrong with the arguments of pull before it asks the server anything', async () => {
     const unreachable = { VENVFARM_SERVER: 'http://127.0.0.1:9', VENVFARM_ADMIN_TOKEN: TEST_ADMIN_TOKEN };
-    expect((await venvfarm(['pull', '--into', join(work, 'x')], { env: unreachable })).stderr).toBe('venvfarm: pull takes a build key or -r <requirements file>, not both\n');
+    const oneOf = 'venvfarm: pull takes a build key, -r <requirements file> or --lock <file>: one of them\n';
+    expect((await venvfarm(['pull', '--into', join(work, 'x')], { env: unreachable })).stderr).toBe(oneOf);
+    expect((await venvfarm(['pull', '-r', requirements, '--lock', requirements, '--into', join(work, 'x')], { env: unreachable })).stderr).toBe(oneOf);
+    expect((await venvfarm(['build', '--lock', requirements, '-c', requirements], { env: unreachable })).stderr).toBe('venvfarm: --constraint does not apply to --lock (a lock is built as it is)\n');
+    expect((await venvfarm(['build'], { env: unreachable })).stderr).toBe('venvfarm: give -r <requirements file> or --lock <file>, one of the two\n');
     expect((await venvfarm(['pull', 'abc', '--into', join(work, 'x')], { env: unreachable })).stderr).toBe('venvfarm: not a build key (64 lower-case hex digits): abc\n');
     expect((await venvfarm(['pull', '0'.repeat(64), '--into', join(work, 'x')], { env: unreachable })).stderr).toMatch(/^venvfarm: cannot reach http:\/\/127\.0\.0\.1:9/);
   });

@@ -29,9 +29,11 @@ export interface BuildView {
   download: string;
 }
 
-/** What to build: the options `build` and `pull -r` share with `resolve`. */
+/** What to build: requirements (the options `build` and `pull -r` share with `resolve`), or a lock. */
 export interface BuildRequestOptions {
-  requirement: string;
+  requirement?: string;
+  /** A pylock.toml or a requirements.txt pinned with hashes, built as it is. */
+  lock?: string;
   constraint?: string;
   python?: string;
   platform?: string;
@@ -55,9 +57,22 @@ export class BuildFailedError extends Error {
 /** Pause before asking again after the log stream broke off. */
 const RECONNECT_MS = 1000;
 
-/** The body of `POST /v1/builds` and `POST /v1/envs` for a requirements file ("-": stdin). */
+/**
+ * The body of `POST /v1/builds` and `POST /v1/envs` for a requirements file or a lock ("-":
+ * stdin); exactly one of the two.
+ */
 export function buildRequestBody(options: BuildRequestOptions): Record<string, unknown> {
   const read = (file: string) => readFileSync(file === '-' ? 0 : file, 'utf8');
+  const target = {
+    ...(options.python === undefined ? {} : { python: options.python }),
+    ...(options.platform === undefined ? {} : { platform: options.platform }),
+  };
+  if ((options.requirement === undefined) === (options.lock === undefined)) throw new Error('give -r <requirements file> or --lock <file>, one of the two');
+  if (options.lock !== undefined) {
+    // A lock is resolved already: the server builds it as it is.
+    if (options.constraint !== undefined) throw new Error('--constraint does not apply to --lock (a lock is built as it is)');
+    return { lock: read(options.lock), ...target };
+  }
   const constraints =
     options.constraint === undefined
       ? undefined
@@ -65,12 +80,7 @@ export function buildRequestBody(options: BuildRequestOptions): Record<string, u
           .split('\n')
           .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
           .filter(Boolean);
-  return {
-    requirements_txt: read(options.requirement),
-    ...(constraints === undefined ? {} : { constraints }),
-    ...(options.python === undefined ? {} : { python: options.python }),
-    ...(options.platform === undefined ? {} : { platform: options.platform }),
-  };
+  return { requirements_txt: read(options.requirement!), ...(constraints === undefined ? {} : { constraints }), ...target };
 }
 
 /** The text of a response body, chunk by chunk. */

@@ -3,7 +3,8 @@ import { serverOption } from './server-option';
 
 /** The options of `venvfarm build`. */
 export interface BuildCommandOptions {
-  requirement: string;
+  requirement?: string;
+  lock?: string;
   constraint?: string;
   python?: string;
   platform?: string;
@@ -12,14 +13,15 @@ export interface BuildCommandOptions {
 }
 
 /**
- * `venvfarm build -r requirements.txt -o env.tar.gz`: has a venvfarm server build the
+ * `venvfarm build -r requirements.txt -o env.tar.gz` (or `--lock pylock.toml`): has a venvfarm server build the
  * environment, follows the build (its live log), and downloads the tarball. The action's
  * module loads when the command runs.
  */
 export function buildCommand(): Command {
   return new Command('build')
     .description('build an environment on a venvfarm server, follow its log and download the tarball; prints "<key> <file>"')
-    .requiredOption('-r, --requirement <file>', 'requirements file ("-" reads stdin)')
+    .option('-r, --requirement <file>', 'requirements file ("-" reads stdin), resolved by the server')
+    .option('--lock <file>', 'a pylock.toml, or a requirements.txt pinned with --hash, built as it is (instead of -r)')
     .option('-c, --constraint <file>', 'constraints file')
     .option('--python <version>', "target Python version (default: the server's)")
     .option('--platform <name>', "target platform, e.g. x86_64-manylinux_2_28 (default: the server's)")

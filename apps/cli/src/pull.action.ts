@@ -19,7 +19,8 @@ async function ensureEmpty(dir: string): Promise<void> {
 }
 
 export async function pull(key: string | undefined, options: PullCommandOptions): Promise<void> {
-  if ((key === undefined) === (options.requirement === undefined)) throw new Error('pull takes a build key or -r <requirements file>, not both');
+  const sources = [key, options.requirement, options.lock].filter((given) => given !== undefined).length;
+  if (sources !== 1) throw new Error('pull takes a build key, -r <requirements file> or --lock <file>: one of them');
   if (key !== undefined && !KEY.test(key)) throw new Error(`not a build key (64 lower-case hex digits): ${key}`);
   const into = resolve(options.into);
   await ensureEmpty(into);
@@ -32,7 +33,7 @@ export async function pull(key: string | undefined, options: PullCommandOptions)
     if (key !== undefined) {
       downloaded = await client.downloadTarball(`/v1/envs/${key}.tar.gz`, tarball);
     } else {
-      const answer = await client.requestEnv(buildRequestBody({ ...options, requirement: options.requirement as string }), options.wait, tarball);
+      const answer = await client.requestEnv(buildRequestBody(options), options.wait, tarball);
       if ('build' in answer) {
         const done = await client.follow(answer.build);
         key = done.key;
