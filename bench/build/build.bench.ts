@@ -30,7 +30,7 @@
  *   tsx bench/build/build.bench.ts [--runs 1] [--sets 5,20,60] [--hit-runs 5] [--cli-runs 10] [--wheelhouse /opt/pypi/files]
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, copyFileSync, createWriteStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, createWriteStream, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -39,7 +39,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createTestDatabase } from '@venvfarm/db/testing';
 import { unpackEnv } from '@venvfarm/envpack';
 import { REPO_ROOT, startPypiSim } from '../../test/support/pypi-sim';
-import { dockerRun, hostPipInstall, HostInstall, HostPeer, normalize, pipDryRun, startTime, tarExtract } from './peers';
+import { dockerRun, hostPipInstall, HostInstall, HostPeer, normalize, pipDryRun, plainTarExtract, startTime, tarExtract } from './peers';
 
 const SETS_DIR = join(REPO_ROOT, 'bench', 'build', 'sets');
 const CLI = join(REPO_ROOT, 'bin', 'venvfarm.js');
@@ -103,6 +103,12 @@ interface Run {
   entries: number;
   tar: number;
   pull: number;
+  /** `tar -xf` of the decompressed archive on the same disk: the disk's floor. */
+  floor: number;
+  /** `venvfarm pull` into memory (/dev/shm), NaN where there is none. */
+  pullRam: number;
+  /** `tar -xf` of the decompressed archive into memory. */
+  floorRam: number;
   note: string[];
 }
 
@@ -216,7 +222,8 @@ async function coldRun(set: string, text: string, pipPins: Map<string, string>, 
     // Cache hit: the same request answers 200 at once; then download + unpack, and tar as the peer.
     const hit = await postBuild(server.url, text);
     if (hit.status !== 200) note.push(`${set}: the second POST /v1/builds answered ${hit.status}, not 200`);
-    const hits: { download: number; unpack: number; entries: number; tar: number; pull: number }[] = [];
+    const hits: { download: number; unpack: number; entries: number; tar: number; pull: number; floor: number; pullRam: number; floorRam: number }[] = [];
+    const ram = existsSync('/dev/shm') ? '/dev/shm' : null;
     for (let i = 0; i < hitRuns; i++) {
       const tmp = mkdtempSync(join(tmpdir(), 'venvfarm-bench-hit-'));
       try {
@@ -226,16 +233,28 @@ async function coldRun(set: string, text: string, pipPins: Map<string, string>, 
         const unpacked = await unpackEnv(tarball, join(tmp, 'unpacked', 'venv'));
         const unpack = performance.now() - started;
         const tar = tarExtract(tarball);
+        const floor = plainTarExtract(tarball);
+        const floorRam = ram === null ? NaN : plainTarExtract(tarball, ram);
         await new Promise((wait) => setTimeout(wait, 200));
-        let pulled = NaN;
-        if (pull !== null) {
-          const args = [CLI, 'pull', build.key, '--into', join(tmp, 'pulled', 'venv')];
+        const pullInto = async (dir: string) => {
+          if (pull === null) return NaN;
+          const args = [CLI, 'pull', build.key, '--into', dir];
           if (/--server\b/.test(pull)) args.push('--server', server.url);
           const result = await startTime(process.execPath, args, { ...process.env, VENVFARM_SERVER: server.url, VENVFARM_URL: server.url, VENVFARM_TOKEN: ADMIN_TOKEN, VENVFARM_ADMIN_TOKEN: ADMIN_TOKEN });
-          pulled = result.exit;
           if (result.exit < 0 && i === 0) note.push(`${set}: venvfarm pull failed: ${result.output.trim().split('\n').slice(-3).join(' / ')}`);
+          return result.exit;
+        };
+        const pulled = await pullInto(join(tmp, 'pulled', 'venv'));
+        let pullRam = NaN;
+        if (ram !== null) {
+          const inRam = mkdtempSync(join(ram, 'venvfarm-bench-pull-'));
+          try {
+            pullRam = await pullInto(join(inRam, 'venv'));
+          } finally {
+            rmSync(inRam, { recursive: true, force: true });
+          }
         }
-        hits.push({ download: downloaded, unpack, entries: unpacked.entries, tar, pull: pulled });
+        hits.push({ download: downloaded, unpack, entries: unpacked.entries, tar, pull: pulled, floor, pullRam, floorRam });
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
@@ -256,6 +275,9 @@ async function coldRun(set: string, text: string, pipPins: Map<string, string>, 
       entries: hits[0]?.entries ?? 0,
       tar: median(hits.map((h) => h.tar)),
       pull: median(hits.map((h) => h.pull)),
+      floor: median(hits.map((h) => h.floor)),
+      pullRam: median(hits.map((h) => h.pullRam)),
+      floorRam: median(hits.map((h) => h.floorRam)),
       note,
     };
   } catch (error) {
@@ -348,6 +370,12 @@ async function main(): Promise<void> {
     const dl = med(rs, (r) => r.download);
     const un = med(rs, (r) => r.unpack);
     say(`| ${set} | ${mib(med(rs, (r) => r.size))} | ${rs[0].entries.toLocaleString('en-US')} | ${ms(med(rs, (r) => r.hitRequest))} | ${ms(dl)} | ${ms(un)} | **${ms(dl + un)}** | ${ms(med(rs, (r) => r.tar))} |${pull ? ` ${ms(med(rs, (r) => r.pull))} |` : ''}`);
+  }
+  say('\nThe floor of an unpack on this machine: `tar -xf` of the same archive, decompressed beforehand (nothing to inflate: the files and bytes written), on the disk of the runs above and in memory (/dev/shm); `venvfarm pull` into memory beside it:\n');
+  say('| set | tar -xf, decompressed (disk) | tar -xf, decompressed (memory) | venvfarm pull (disk) | venvfarm pull (memory) |');
+  say('| --- | --- | --- | --- | --- |');
+  for (const { set, runs: rs } of bySet) {
+    say(`| ${set} | ${ms(med(rs, (r) => r.floor))} | ${ms(med(rs, (r) => r.floorRam))} | ${ms(med(rs, (r) => r.pull))} | ${ms(med(rs, (r) => r.pullRam))} |`);
   }
 
   say(`\n### CLI start (ms, median of ${cliRuns}; first byte of output / exit)\n`);

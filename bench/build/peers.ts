@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** This process's environment without pip's settings. */
 export function pipEnv(): NodeJS.ProcessEnv {
@@ -91,6 +91,22 @@ export function tarExtract(tarball: string): number {
     return run('tar', ['-xzf', tarball, '-C', into]).ms;
   } finally {
     rmSync(into, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The disk's floor for an unpack: `tar -xf` of the same archive already decompressed (ms), into a
+ * fresh directory under `under`: what writing these files and bytes costs with nothing to inflate.
+ */
+export function plainTarExtract(tarball: string, under: string = tmpdir()): number {
+  const into = mkdtempSync(join(under, 'venvfarm-bench-floor-'));
+  const plain = join(into, '..', `${basename(into)}.tar`);
+  try {
+    run('sh', ['-c', `gzip -dc "$0" > "$1"`, tarball, plain]);
+    return run('tar', ['-xf', plain, '-C', into]).ms;
+  } finally {
+    rmSync(into, { recursive: true, force: true });
+    rmSync(plain, { force: true });
   }
 }
 

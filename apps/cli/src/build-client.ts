@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { pipeline as chainStreams, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -155,15 +155,52 @@ export class BuildClient {
     return this.save(await this.fetch(path, 'read'), target);
   }
 
+  /** The tarball at `path` as a stream (see {@link tarballStream}), for unpacking as it arrives. */
+  async openTarball(path: string, label: string): Promise<Readable> {
+    return this.tarballStream(await this.fetch(path, 'read'), label);
+  }
+
   /**
-   * `POST /v1/envs?wait=`: the tarball saved to `target` when the build is done within `wait`
-   * seconds, else the build to follow. A build that failed within the wait is an error.
+   * `POST /v1/envs?wait=`: the tarball when the build is done within `wait` seconds (as a
+   * stream: see {@link tarballStream}), else the build to follow. A build that failed within the
+   * wait is an error.
    */
-  async requestEnv(body: Record<string, unknown>, wait: number, target: string): Promise<{ downloaded: Downloaded; key: string | null } | { build: BuildView }> {
+  async requestEnv(body: Record<string, unknown>, wait: number, label: string): Promise<{ tarball: Readable; key: string | null } | { build: BuildView }> {
     const response = await this.fetch(`/v1/envs?wait=${wait}`, 'admin', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (response.status === 202) return { build: (await response.json()) as BuildView };
     const key = response.headers.get('etag')?.replace(/^(W\/)?"|"$/g, '') ?? null;
-    return { downloaded: await this.save(response, target), key };
+    return { tarball: await this.tarballStream(response, label), key };
+  }
+
+  /**
+   * The body of a tarball answer, shown as a download (`label`) as it is read; it fails, at its
+   * end, when it is shorter or longer than the length the server gave. Its `sha256` property is
+   * the hash of what was read, once it has ended.
+   */
+  private async tarballStream(response: Response, label: string): Promise<Readable & { sha256?: string }> {
+    if (!response.ok || response.body === null) throw new Error(describeFailure(response.status, await response.text()));
+    const length = response.headers.get('content-length');
+    const total = length === null ? null : Number(length);
+    const hash = createHash('sha256');
+    let received = 0;
+    const display = this.display;
+    display.downloadStart(label, total);
+    const counted: Transform & { sha256?: string } = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.length;
+        hash.update(chunk);
+        display.downloadProgress(received, total);
+        callback(null, chunk);
+      },
+      flush(callback) {
+        if (total !== null && received !== total) return callback(new Error(`download of ${label} ended after ${received} of ${total} bytes`));
+        counted.sha256 = hash.digest('hex');
+        display.downloadEnd(label, received);
+        callback();
+      },
+    });
+    // A broken connection destroys `counted` with its error, so the reader sees it.
+    return chainStreams(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), counted, () => undefined);
   }
 
   /**
@@ -171,29 +208,13 @@ export class BuildClient {
    * disk, then renamed, so `target` is either absent or whole. Checks the length the server gave.
    */
   private async save(response: Response, target: string): Promise<Downloaded> {
-    if (!response.ok || response.body === null) throw new Error(describeFailure(response.status, await response.text()));
-    const length = response.headers.get('content-length');
-    const total = length === null ? null : Number(length);
+    const body = await this.tarballStream(response, target);
     const path = resolve(target);
     const partial = join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`);
-    const hash = createHash('sha256');
-    let received = 0;
-    const display = this.display;
-    display.downloadStart(target, total);
+    let bytes = 0;
+    body.on('data', (chunk: Buffer) => (bytes += chunk.length));
     try {
-      await pipeline(
-        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-        new Transform({
-          transform(chunk: Buffer, _encoding, callback) {
-            received += chunk.length;
-            hash.update(chunk);
-            display.downloadProgress(received, total);
-            callback(null, chunk);
-          },
-        }),
-        createWriteStream(partial, { flags: 'wx', mode: 0o644 }),
-      );
-      if (total !== null && received !== total) throw new Error(`download of ${target} ended after ${received} of ${total} bytes`);
+      await pipeline(body, createWriteStream(partial, { flags: 'wx', mode: 0o644 }));
       const handle = await fs.open(partial, 'r');
       await handle.sync().finally(() => handle.close());
       await fs.rename(partial, path);
@@ -201,8 +222,7 @@ export class BuildClient {
       await fs.rm(partial, { force: true });
       throw error;
     }
-    display.downloadEnd(target, received);
-    return { path, bytes: received, sha256: hash.digest('hex') };
+    return { path, bytes, sha256: body.sha256! };
   }
 
   private fetch(path: string, access: 'read' | 'admin', init: RequestInit = {}): Promise<Response> {

@@ -1,9 +1,9 @@
 /** What `venvfarm pull` runs: download (building first when asked with -r), then unpack with envpack. */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { unpackEnv } from '@venvfarm/envpack';
-import { BuildClient, buildRequestBody, Downloaded } from './build-client';
+import { BuildClient, buildRequestBody } from './build-client';
 import { buildDisplay } from './build-display';
 import type { PullCommandOptions } from './pull.command';
 
@@ -26,30 +26,29 @@ export async function pull(key: string | undefined, options: PullCommandOptions)
   await ensureEmpty(into);
   const display = buildDisplay();
   const client = new BuildClient(options.server, display);
-  const scratch = await mkdtemp(join(tmpdir(), 'venvfarm-pull-'));
   try {
-    const tarball = join(scratch, 'env.tar.gz');
-    let downloaded: Downloaded;
+    // Unpacked as it arrives: no copy of the tarball on disk (for a large environment, writing
+    // and flushing it cost about as much as the download); a broken or short download fails the
+    // unpack, which then leaves nothing behind.
+    let tarball: Readable;
     if (key !== undefined) {
-      downloaded = await client.downloadTarball(`/v1/envs/${key}.tar.gz`, tarball);
+      tarball = await client.openTarball(`/v1/envs/${key}.tar.gz`, `${key}.tar.gz`);
     } else {
-      const answer = await client.requestEnv(buildRequestBody(options), options.wait, tarball);
+      const answer = await client.requestEnv(buildRequestBody(options), options.wait, 'the environment');
       if ('build' in answer) {
         const done = await client.follow(answer.build);
         key = done.key;
-        downloaded = await client.downloadTarball(done.download, tarball);
+        tarball = await client.openTarball(done.download, `${done.key}.tar.gz`);
       } else {
         key = answer.key ?? undefined;
-        downloaded = answer.downloaded;
+        tarball = answer.tarball;
       }
     }
-    const unpacked = await unpackEnv(downloaded.path, into, { python: options.interpreter });
+    const unpacked = await unpackEnv(tarball, into, { python: options.interpreter });
     display.finish(`unpacked ${unpacked.entries} entries into ${unpacked.dir} (Python ${unpacked.interpreter.version} at ${unpacked.interpreter.path})`);
     process.stdout.write(`${key ?? '-'} ${unpacked.dir}\n`);
   } catch (error) {
     display.stop();
     throw error;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, promises as fs, readFileSync, rmSync, utimesSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
@@ -191,4 +192,30 @@ describe('extractSafely', () => {
     expect(await fs.readFile(path.join(into, 'lib64', 'a-b.txt'), 'utf8')).toContain('sorts between');
     expect((await fs.stat(path.join(into, 'big.bin'))).size).toBe(17 << 20);
   });
+
+  it('extracts from a stream as it arrives, and a stream that breaks off fails the extraction', async () => {
+    const root = path.join(tmp, 'tree');
+    await makeTree(root);
+    const file = path.join(tmp, 'o.tar.gz');
+    await packDeterministic(root, file);
+    const into = path.join(tmp, 'streamed');
+    await fs.mkdir(into);
+    await extractSafely(Readable.from(chunksOf(readFileSync(file), 1000)), into);
+    expect((await fs.stat(path.join(into, 'big.bin'))).size).toBe(17 << 20);
+
+    // Half of the bytes, then the connection fails.
+    const bytes = readFileSync(file);
+    async function* broken() {
+      yield bytes.subarray(0, bytes.length >> 1);
+      throw new Error('connection reset');
+    }
+    const cut = path.join(tmp, 'cut');
+    await fs.mkdir(cut);
+    await expect(extractSafely(Readable.from(broken()), cut)).rejects.toThrow('connection reset');
+  });
 });
+
+/** `bytes` in pieces of `size` (a download's chunks). */
+function* chunksOf(bytes: Buffer, size: number): Generator<Buffer> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}

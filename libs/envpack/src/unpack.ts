@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
@@ -45,14 +46,21 @@ const BUFFERED_LIMIT = 16 << 20;
 /** Background writes in flight at most. */
 const PARALLEL_WRITES = 16;
 
-/** Extracts `tarball` into `intoDir` (absent or empty) and fixes it up; see the module comment. */
-export async function unpackEnv(tarball: string, intoDir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
+/**
+ * Extracts `tarball` (a file, or the bytes as a stream, e.g. as they are downloaded) into
+ * `intoDir` (absent or empty) and fixes it up; see the module comment. A stream that fails
+ * (a broken download) fails the unpack, which leaves nothing behind.
+ */
+export async function unpackEnv(tarball: string | Readable, intoDir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
   const dir = path.resolve(intoDir);
   const existing = await fs.readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
   });
-  if (existing && existing.length) throw new TargetNotEmptyError(dir);
+  if (existing && existing.length) {
+    if (typeof tarball !== 'string') tarball.destroy();
+    throw new TargetNotEmptyError(dir);
+  }
   await fs.mkdir(path.dirname(dir), { recursive: true });
   const staging = path.join(path.dirname(dir), `.${path.basename(dir)}.unpack-${randomBytes(6).toString('hex')}`);
   await fs.mkdir(staging, { mode: 0o755 });
@@ -68,8 +76,8 @@ export async function unpackEnv(tarball: string, intoDir: string, options: Unpac
   }
 }
 
-/** Extracts a `.tar.gz` into the empty directory `root`, refusing unsafe entries. */
-export async function extractSafely(tarball: string, root: string): Promise<number> {
+/** Extracts a `.tar.gz` (a file, or its bytes as a stream) into the empty directory `root`, refusing unsafe entries. */
+export async function extractSafely(tarball: string | Readable, root: string): Promise<number> {
   const seen = new Set<string>();
   const symlinks: Array<{ name: string; target: string }> = [];
   const madeDirs = new Set<string>([root]);
@@ -91,7 +99,8 @@ export async function extractSafely(tarball: string, root: string): Promise<numb
   };
 
   const extract = tar.extract();
-  const source = pipeline(createReadStream(tarball, { highWaterMark: 1 << 20 }), zlib.createGunzip({ chunkSize: 1 << 18 }), extract);
+  const bytes = typeof tarball === 'string' ? createReadStream(tarball, { highWaterMark: 1 << 20 }) : tarball;
+  const source = pipeline(bytes, zlib.createGunzip({ chunkSize: 1 << 18 }), extract);
   let count = 0;
   try {
     for await (const entry of extract) {
