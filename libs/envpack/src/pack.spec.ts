@@ -98,6 +98,27 @@ describe('packDeterministic', () => {
     expect(head[9]).toBe(3);
   });
 
+  it('cuts the tar into gzip members of 4 MiB, each with the same fixed header, which read back as the one tar', async () => {
+    const root = path.join(tmp, 'tree');
+    await makeTree(root); // 17 MiB in one file: five members
+    const file = path.join(tmp, 'o.tar.gz');
+    await packDeterministic(root, file);
+    const bytes = readFileSync(file);
+    const members: Buffer[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      expect([...bytes.subarray(at, at + 8)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]);
+      expect(bytes[at + 9]).toBe(3);
+      // The raw deflate data after the 10-byte header; what it consumed says where the 8-byte trailer is.
+      const { buffer, engine } = zlib.inflateRawSync(bytes.subarray(at + 10), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      members.push(buffer);
+      at += 10 + engine.bytesWritten + 8;
+    }
+    const tarBytes = zlib.gunzipSync(bytes);
+    expect(members.length).toBe(Math.ceil(tarBytes.length / (4 << 20)));
+    expect(members.slice(0, -1).every((m) => m.length === 4 << 20)).toBe(true);
+    expect(Buffer.concat(members).equals(tarBytes)).toBe(true);
+  });
+
   it('leaves no file behind when it fails, and refuses special files', async () => {
     const root = path.join(tmp, 'tree');
     await fs.mkdir(root);
