@@ -174,10 +174,10 @@ export class BuildClient {
 
   /**
    * The body of a tarball answer, shown as a download (`label`) as it is read; it fails, at its
-   * end, when it is shorter or longer than the length the server gave. Its `sha256` property is
-   * the hash of what was read, once it has ended.
+   * end, when it is shorter or longer than the length the server gave. Once it has ended, its
+   * `downloaded` property says how many bytes it passed on and their sha256.
    */
-  private async tarballStream(response: Response, label: string): Promise<Readable & { sha256?: string }> {
+  private async tarballStream(response: Response, label: string): Promise<Readable & { downloaded?: { bytes: number; sha256: string } }> {
     if (!response.ok || response.body === null) throw new Error(describeFailure(response.status, await response.text()));
     const length = response.headers.get('content-length');
     const total = length === null ? null : Number(length);
@@ -185,7 +185,7 @@ export class BuildClient {
     let received = 0;
     const display = this.display;
     display.downloadStart(label, total);
-    const counted: Transform & { sha256?: string } = new Transform({
+    const counted: Transform & { downloaded?: { bytes: number; sha256: string } } = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         received += chunk.length;
         hash.update(chunk);
@@ -194,7 +194,7 @@ export class BuildClient {
       },
       flush(callback) {
         if (total !== null && received !== total) return callback(new Error(`download of ${label} ended after ${received} of ${total} bytes`));
-        counted.sha256 = hash.digest('hex');
+        counted.downloaded = { bytes: received, sha256: hash.digest('hex') };
         display.downloadEnd(label, received);
         callback();
       },
@@ -211,8 +211,6 @@ export class BuildClient {
     const body = await this.tarballStream(response, target);
     const path = resolve(target);
     const partial = join(dirname(path), `.${basename(path)}.partial-${randomBytes(6).toString('hex')}`);
-    let bytes = 0;
-    body.on('data', (chunk: Buffer) => (bytes += chunk.length));
     try {
       await pipeline(body, createWriteStream(partial, { flags: 'wx', mode: 0o644 }));
       const handle = await fs.open(partial, 'r');
@@ -222,7 +220,7 @@ export class BuildClient {
       await fs.rm(partial, { force: true });
       throw error;
     }
-    return { path, bytes, sha256: body.sha256! };
+    return { path, ...body.downloaded! };
   }
 
   private fetch(path: string, access: 'read' | 'admin', init: RequestInit = {}): Promise<Response> {
