@@ -168,4 +168,30 @@ describe('a worker killed mid-build', () => {
     expect(await new DockerExecutor().buildContainers()).toBe(0);
     await third.stop('SIGTERM');
   });
+
+  it('gives a row that names no job (older rows, or a server stopped between the insert and the enqueue) its job on the next request, and builds it', async () => {
+    const body = { ...BODY, platform: 'x86_64-manylinux_2_24' };
+    const queued = await http().post('/v1/builds').set(adminAuth).send(body).expect(202);
+    const { id, key } = queued.body as { id: number; key: string };
+    // As a row from before job ids were recorded: its job is in the queue, the row does not name it.
+    await db.pool.query('UPDATE builds SET job_id = NULL WHERE id = $1', [id]);
+    // Not judged lost without a job: still queued.
+    expect((await http().get(`/v1/builds/${id}`).expect(200)).body).toMatchObject({ status: 'queued' });
+
+    const again = await http().post('/v1/builds').set(adminAuth).send(body).expect(202);
+    expect(again.body).toMatchObject({ id, key, status: 'queued' });
+    const { rows } = await db.pool.query<{ job_id: string | null }>('SELECT job_id FROM builds WHERE id = $1', [id]);
+    expect(rows[0].job_id).toMatch(/^[1-9][0-9]*$/);
+
+    const live = worker();
+    const done = await until(async () => {
+      const view = (await http().get(`/v1/builds/${id}`).expect(200)).body as Record<string, unknown>;
+      return view.status === 'done' || view.status === 'failed' ? view : null;
+    });
+    expect(done).toMatchObject({ status: 'done', error: null });
+    // One build of the key: the row's job was the one already queued, not a second.
+    expect((await http().get(`/v1/builds/${id}/log`).expect(200)).text.match(/attempt \d+:/g)).toEqual(['attempt 1:']);
+    await live.stop('SIGTERM');
+  });
 });
+

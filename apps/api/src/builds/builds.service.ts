@@ -9,6 +9,8 @@
  * its processor recording it (its workers were lost more often than the stall limit allows: the
  * queue's stalled-job check fails it, in whichever process runs the check), or vanish, and such a
  * row would otherwise say `building` forever and hold its key against every later request.
+ * A row that names no job (from before rows named them, or whose server stopped between the
+ * insert and the enqueue) is not judged; the next request for its key gives it its job.
  */
 import { Injectable } from '@nestjs/common';
 import { ArtifactStore } from '@venvfarm/artifacts';
@@ -17,9 +19,6 @@ import { BuildProducer } from '@venvfarm/queue';
 import { ResolveService } from '../resolve/resolve.service';
 import type { BuildRequest } from './build-request';
 import { LockedPins } from './locked-pins';
-
-/** How long a new row may go without its job recorded (the insert and the enqueue are two steps). */
-const ENQUEUE_GRACE_MS = 60_000;
 
 /** BullMQ's reason for a job failed by the stalled-job check. */
 const STALL_LIMIT = /stalled more than allowable limit/;
@@ -62,13 +61,16 @@ export class BuildsService {
     let { row, created } = await this.builds.queue(build);
     // A lost build no longer holds its key once it is recorded as failed: this request queues anew.
     if (!created && (await this.current(row)).status === 'failed') ({ row, created } = await this.builds.queue(build));
-    if (created) {
+    // A row that names no job (its server stopped between the two steps, or it predates job ids)
+    // gets one: the queue's de-duplication by key returns the job already under way, if any.
+    if (created || row.jobId === null) {
       try {
         const job = await this.producer.enqueue({ key, buildId: row.id });
         await this.builds.enqueued(row.id, job.id);
       } catch (error) {
-        // A row nobody will build would hold the key: it fails, and the next request queues again.
-        await this.builds.finished(row.id, { status: 'failed', timings: {}, error: `not queued: ${(error as Error).message}` });
+        // A row nobody will build would hold the key: it fails, and the next request queues again
+        // (a row this request only joined may have a job another request gave it: left as it is).
+        if (created) await this.builds.finished(row.id, { status: 'failed', timings: {}, error: `not queued: ${(error as Error).message}` });
         throw error;
       }
     }
@@ -97,9 +99,8 @@ export class BuildsService {
 
   /** Why nobody will finish the unfinished `row`, or null when its job is queued, running or retrying. */
   private async whyLost(row: BuildRow): Promise<string | null> {
-    if (row.jobId === null) {
-      return Date.now() - row.requestedAt.getTime() > ENQUEUE_GRACE_MS ? 'never queued: the server that took the request stopped before it queued the build' : null;
-    }
+    // Not judged without a job: the next request for the key gives it one (request()).
+    if (row.jobId === null) return null;
     const job = await this.producer.get(row.jobId);
     if (job === null) return `its job ${row.jobId} is gone from the queue`;
     if (job.state !== 'failed') return null;
