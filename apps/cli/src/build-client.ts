@@ -3,7 +3,7 @@
  * `GET /v1/envs/{key}.tar.gz`, `POST /v1/envs`), for `venvfarm build` and `venvfarm pull`.
  * Node's own fetch, no server code: this module loads when one of those commands runs.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline as chainStreams, Readable, Transform } from 'node:stream';
@@ -43,7 +43,6 @@ export interface BuildRequestOptions {
 export interface Downloaded {
   path: string;
   bytes: number;
-  sha256: string;
 }
 
 /** A finished build that failed: its id and the reason the server recorded. */
@@ -175,26 +174,24 @@ export class BuildClient {
   /**
    * The body of a tarball answer, shown as a download (`label`) as it is read; it fails, at its
    * end, when it is shorter or longer than the length the server gave. Once it has ended, its
-   * `downloaded` property says how many bytes it passed on and their sha256.
+   * `received` property says how many bytes it passed on.
    */
-  private async tarballStream(response: Response, label: string): Promise<Readable & { downloaded?: { bytes: number; sha256: string } }> {
+  private async tarballStream(response: Response, label: string): Promise<Readable & { received?: number }> {
     if (!response.ok || response.body === null) throw new Error(describeFailure(response.status, await response.text()));
     const length = response.headers.get('content-length');
     const total = length === null ? null : Number(length);
-    const hash = createHash('sha256');
     let received = 0;
     const display = this.display;
     display.downloadStart(label, total);
-    const counted: Transform & { downloaded?: { bytes: number; sha256: string } } = new Transform({
+    const counted: Transform & { received?: number } = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         received += chunk.length;
-        hash.update(chunk);
         display.downloadProgress(received, total);
         callback(null, chunk);
       },
       flush(callback) {
         if (total !== null && received !== total) return callback(new Error(`download of ${label} ended after ${received} of ${total} bytes`));
-        counted.downloaded = { bytes: received, sha256: hash.digest('hex') };
+        counted.received = received;
         display.downloadEnd(label, received);
         callback();
       },
@@ -220,7 +217,7 @@ export class BuildClient {
       await fs.rm(partial, { force: true });
       throw error;
     }
-    return { path, ...body.downloaded! };
+    return { path, bytes: body.received! };
   }
 
   private fetch(path: string, access: 'read' | 'admin', init: RequestInit = {}): Promise<Response> {

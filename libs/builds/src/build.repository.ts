@@ -61,10 +61,9 @@ export class BuildRepository {
     await this.rows.update({ id }, { jobId });
   }
 
-  /** Fails the build if it is still unfinished (a finished one is left as it is); true when it did. */
-  async failUnfinished(id: number, error: string): Promise<boolean> {
-    const result = await this.rows.update({ id, status: In(['queued', 'building']) }, { status: 'failed', finishedAt: new Date(), error });
-    return result.affected === 1;
+  /** Fails the build if it is still unfinished (a finished one is left as it is). */
+  async failUnfinished(id: number, error: string): Promise<void> {
+    await this.rows.update({ id, status: In(['queued', 'building']) }, { status: 'failed', finishedAt: new Date(), error });
   }
 
   async started(id: number): Promise<void> {

@@ -49,14 +49,24 @@ export function buildRequirementsOf(pyproject: Record<string, unknown> | null, f
   return setuptools && named.has('setuptools') && !named.has('wheel') ? [...requires, 'wheel'] : [...requires];
 }
 
+/** Whether an archive member is the project's own `pyproject.toml`: `<base>/pyproject.toml`. */
+function isRootPyproject(name: string): boolean {
+  const parts = name.replace(/^\.\//, '').split('/');
+  return parts.length === 2 && parts[1] === 'pyproject.toml';
+}
+
+/** The refusal of a pyproject.toml over {@link LARGEST_PYPROJECT}. */
+function tooLargeError(): Error {
+  return new Error(`pyproject.toml is larger than ${LARGEST_PYPROJECT} bytes`);
+}
+
 /** The `pyproject.toml` text at the root of a tar archive (`<base>/pyproject.toml`), or null. */
 async function pyprojectInTar(source: Readable, gzipped: boolean): Promise<string | null> {
   const extract = tar.extract();
   let found: string | null = null;
   let tooLarge = false;
   extract.on('entry', (header, stream, next) => {
-    const parts = header.name.replace(/^\.\//, '').split('/');
-    if (found === null && header.type === 'file' && parts.length === 2 && parts[1] === 'pyproject.toml') {
+    if (found === null && header.type === 'file' && isRootPyproject(header.name)) {
       if ((header.size ?? 0) > LARGEST_PYPROJECT) tooLarge = true;
       else {
         const chunks: Buffer[] = [];
@@ -73,12 +83,9 @@ async function pyprojectInTar(source: Readable, gzipped: boolean): Promise<strin
   });
   if (gzipped) await pipeline(source, createGunzip(), extract);
   else await pipeline(source, extract);
-  if (tooLarge) throw new Error(`pyproject.toml is larger than ${LARGEST_PYPROJECT} bytes`);
+  if (tooLarge) throw tooLargeError();
   return found;
 }
-
-/** Whether a zip entry's name is `<base>/pyproject.toml`. */
-const ROOT_PYPROJECT = /^[^/]+\/pyproject\.toml$/;
 
 /** The `pyproject.toml` text at the root of a zip archive (`<base>/pyproject.toml`), or null. */
 async function pyprojectInZip(path: string): Promise<string | null> {
@@ -88,8 +95,8 @@ async function pyprojectInZip(path: string): Promise<string | null> {
       zip.on('error', reject);
       zip.on('end', () => resolve(null));
       zip.on('entry', (entry: yauzl.Entry) => {
-        if (!ROOT_PYPROJECT.test(entry.fileName.replace(/^\.\//, ''))) return zip.readEntry();
-        if (entry.uncompressedSize > LARGEST_PYPROJECT) return reject(new Error(`pyproject.toml is larger than ${LARGEST_PYPROJECT} bytes`));
+        if (!isRootPyproject(entry.fileName)) return zip.readEntry();
+        if (entry.uncompressedSize > LARGEST_PYPROJECT) return reject(tooLargeError());
         zip.openReadStream(entry, (err, stream) => {
           if (err) return reject(err);
           const chunks: Buffer[] = [];
