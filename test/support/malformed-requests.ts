@@ -217,6 +217,24 @@ const invalidEnvFile = fc.oneof(
   fc.constantFrom(`${'0'.repeat(64)}.tgz`, `${'A'.repeat(64)}.tar.gz`, `${'0'.repeat(63)}.tar.gz`, '../../etc/passwd', `${'0'.repeat(64)}.tar.gz.part`),
 );
 
+const badSimpleQuery = fc.oneof(
+  fc.constantFrom('format=xml', 'format=', 'format=json&format=html', 'format=application/json', `format=${'j'.repeat(100)}`),
+  unknownParameter(['format']),
+);
+
+/** `{sha256}` of `/files/{sha256}/{filename}` that is not 64 lower-case hex digits. */
+const invalidSha256 = fc.oneof(
+  anyString.filter((s) => !/^[0-9a-f]{64}$/.test(s)),
+  fc.constantFrom('A'.repeat(64), '0'.repeat(63), '0'.repeat(65), '..', `${'0'.repeat(64)}/..`),
+);
+
+/** `{filename}` of `/files/{sha256}/{filename}` that is no plain file name. */
+const invalidFilename = fc.oneof(
+  fc.constantFrom('.', '..', '../etc/passwd', '..\\..\\boot.ini', 'a/b.whl', 'six.whl\u0000.txt', 'six\n.whl', 'x'.repeat(LIMITS.filenameLength + 1)),
+  fc.string({ minLength: LIMITS.filenameLength + 1, maxLength: LIMITS.filenameLength + 300 }),
+  fc.tuple(fc.string(), fc.constantFrom('/', '\\', '\u0001', '\u001f', '\u007f'), fc.string()).map(([a, bad, b]) => `${a}${bad}${b}`),
+);
+
 /** Every endpoint with a generator of malformed requests to it. */
 export interface Endpoint {
   readonly name: string;
@@ -279,6 +297,22 @@ export function endpoints(adminHeader: Record<string, string>): Endpoint[] {
       requests: fc.oneof(
         segment(invalidEnvFile).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/v1/envs/'), Buffer.from(s)]) })),
         getWithQuery(`/v1/envs/${'0'.repeat(64)}.tar.gz`),
+      ),
+    },
+    { name: 'GET /simple', requests: badSimpleQuery.map((q): RawRequest => ({ method: 'GET', target: `/simple/?${q}` })) },
+    {
+      name: 'GET /simple/{project}',
+      requests: fc.oneof(
+        segment(invalidName).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/simple/'), Buffer.from(s), Buffer.from('/')]) })),
+        badSimpleQuery.map((q): RawRequest => ({ method: 'GET', target: `/simple/demo-pkg/?${q}` })),
+      ),
+    },
+    {
+      name: 'GET /files/{sha256}/{filename}',
+      requests: fc.oneof(
+        segment(invalidSha256).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/files/'), Buffer.from(s), Buffer.from('/six-1.16.0-py2.py3-none-any.whl')]) })),
+        segment(invalidFilename).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from(`/files/${'0'.repeat(64)}/`), Buffer.from(s)]) })),
+        getWithQuery(`/files/${'0'.repeat(64)}/six-1.16.0-py2.py3-none-any.whl`),
       ),
     },
     {

@@ -11,13 +11,14 @@ import { DomainErrorFilter } from './common/domain-error.filter';
 import { UndeclaredQueryGuard } from './common/undeclared-query.guard';
 import { EdgeValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
+import { IndexModule } from './index/index.module';
 import { MirrorModule } from './mirror/mirror.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ResolveModule } from './resolve/resolve.module';
 
 @Module({
-  imports: [ConfigModule.forRoot(), ObservabilityModule, DatabaseModule, OrmModule, QueueModule.forRoot({ work: 'config' }), UpstreamModule, AuthModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule, BuildsApiModule],
+  imports: [ConfigModule.forRoot(), ObservabilityModule, DatabaseModule, OrmModule, QueueModule.forRoot({ work: 'config' }), UpstreamModule, AuthModule, HealthModule, ProjectsModule, MirrorModule, ResolveModule, BuildsApiModule, IndexModule],
   providers: [
     { provide: APP_FILTER, useClass: DomainErrorFilter },
     { provide: APP_PIPE, useClass: EdgeValidationPipe },

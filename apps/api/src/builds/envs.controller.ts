@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ArtifactStore, RangeNotSatisfiableError } from '@venvfarm/artifacts';
+import { ArtifactStore, ByteRange } from '@venvfarm/artifacts';
 import { BuildFailedError, BuildRow, ENVS_NAMESPACE, tarballName } from '@venvfarm/builds';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +11,7 @@ import { ApiJsonAnswer } from '../common/api-responses';
 import { requesterOf } from './builds.controller';
 import { BuildsService } from './builds.service';
 import { buildView } from './build-view';
-import { parseRange } from './byte-range';
+import { sendObject } from '../common/send-object';
 import { BUILD_EXAMPLES, BuildRequestDto, EnvParamsDto, EnvWaitQueryDto } from './dto/builds.dto';
 
 /** How long `POST /v1/envs` waits for its build without `wait`. */
@@ -80,22 +80,7 @@ export class EnvsController {
     const name = tarballName(key);
     const size = await this.store.statNamed(ENVS_NAMESPACE, name);
     if (size === null) throw new NotFoundException(`no environment ${key} (not built, or still building)`);
-    const etag = `"${key}"`;
-    void reply.header('ETag', etag).header('Cache-Control', 'public, max-age=31536000, immutable').header('Accept-Ranges', 'bytes').header('Content-Type', 'application/gzip');
-    if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-      void reply.code(304).send();
-      return;
-    }
-    const range = parseRange(rangeHeader, size);
-    if (range === 'unsatisfiable') throw new RangeNotSatisfiableError(name, { start: size }, size);
-    if (range === null) {
-      void reply.code(200).header('Content-Length', String(size)).send(await this.store.readNamed(ENVS_NAMESPACE, name));
-      return;
-    }
-    void reply
-      .code(206)
-      .header('Content-Range', `bytes ${range.start}-${range.end}/${size}`)
-      .header('Content-Length', String(range.end - range.start + 1))
-      .send(await this.store.readNamed(ENVS_NAMESPACE, name, { start: range.start, end: range.end }));
+    const object = { name, size, etag: `"${key}"`, contentType: 'application/gzip', read: (range?: ByteRange) => this.store.readNamed(ENVS_NAMESPACE, name, range) };
+    await sendObject(reply, object, rangeHeader, ifNoneMatch);
   }
 }

@@ -49,6 +49,10 @@ const ERROR_DOCS: Record<ErrorCode, { description: string; example: ErrorBody }>
   headers_too_large: { description: 'The request headers are larger than the server accepts', example: { error: 'headers_too_large', detail: 'the request headers are too large' } },
   internal: { description: 'A bug; it has been logged', example: { error: 'internal', detail: 'An unexpected error occurred; it has been logged.' } },
   not_ready: { description: 'A dependency (database, queue backend) does not answer', example: { error: 'not_ready', detail: 'database: connect ECONNREFUSED 127.0.0.1:5432' } },
+  upstream_hash_mismatch: {
+    description: "The upstream's bytes of a file do not match the sha256 the index lists: nothing was stored, and the file is not served",
+    example: { error: 'upstream_hash_mismatch', detail: 'six-1.16.0-py2.py3-none-any.whl: sha256 0f… of 11053 bytes is not the expected 8a…; nothing was stored' },
+  },
   upstream_unavailable: {
     description: 'The upstream index is needed and cannot answer; see `Retry-After`',
     example: { error: 'upstream_unavailable', detail: 'the upstream index is needed for this request and could not answer: connect ECONNREFUSED 127.0.0.1:8081' },

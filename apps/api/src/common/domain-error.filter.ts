@@ -1,4 +1,4 @@
-import { RangeNotSatisfiableError } from '@venvfarm/artifacts';
+import { ArtifactNotFoundError, HashMismatchError, RangeNotSatisfiableError } from '@venvfarm/artifacts';
 import { BuildFailedError, NoBuilderError, UnbuildablePinError } from '@venvfarm/builds';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -95,6 +95,11 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (exception instanceof RangeNotSatisfiableError) {
       return { status: 416, headers: { 'Content-Range': `bytes */${exception.size}` }, body: { error: 'range_not_satisfiable', detail: `the range starts past the end: the object has ${exception.size} bytes` } };
     }
+    if (exception instanceof HashMismatchError) {
+      // Not the client's fault, nor a bug here: the upstream sent other bytes than it lists.
+      return { status: HttpStatus.BAD_GATEWAY, body: { error: 'upstream_hash_mismatch', detail: exception.message } };
+    }
+    if (exception instanceof ArtifactNotFoundError) return { status: HttpStatus.NOT_FOUND, body: { error: 'not_found', detail: exception.message } };
     if (exception instanceof ProjectNotFoundError) {
       return { status: HttpStatus.NOT_FOUND, body: { error: 'not_found', detail: exception.message } };
     }

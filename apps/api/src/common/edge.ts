@@ -20,6 +20,7 @@ import { requestIdOf } from '../observability/logging/request-id';
 import { codeOfStatus, ErrorBody } from './error-body';
 import { readJsonBody } from './json-body';
 import { LIMITS } from './limits';
+import { routeOfSimpleUrl } from '../index/simple-urls';
 
 /** The reason phrases of the statuses written below NestJS. */
 const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
@@ -80,6 +81,7 @@ export const FASTIFY_EDGE_OPTIONS = {
   skipMiddie: true,
   // Under routerOptions: the top-level spelling is deprecated in Fastify 5 (FSTDEP022, a warning on stderr).
   routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+  rewriteUrl: routeOfSimpleUrl,
   frameworkErrors: answerFrameworkError,
   clientErrorHandler: answerClientError,
 } as const;

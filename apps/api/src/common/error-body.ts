@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   range_not_satisfiable: 416,
   headers_too_large: 431,
   internal: 500,
+  upstream_hash_mismatch: 502,
   upstream_unavailable: 503,
   queue_unavailable: 503,
   not_ready: 503,

@@ -42,6 +42,8 @@ export const LIMITS = {
   jobIdDigits: 16,
   /** `limit` of the build list. */
   buildsLimit: { min: 1, max: 200 },
+  /** Characters of a distribution's filename in a `/files/` URL (a file name on any filesystem). */
+  filenameLength: 255,
   /** `wait` of `POST /v1/envs`, in seconds. */
   envWaitSeconds: { min: 0, max: 3600 },
 } as const;
@@ -74,5 +76,6 @@ export function limitsTable(): LimitRow[] {
     { limit: 'Job id, build id', value: `1–${LIMITS.jobIdDigits} digits`, answer: '400 invalid_input' },
     { limit: 'Builds list limit', value: range(LIMITS.buildsLimit), answer: '400 invalid_input' },
     { limit: 'POST /v1/envs wait (seconds)', value: range(LIMITS.envWaitSeconds), answer: '400 invalid_input' },
+    { limit: 'Filename in /files/ URLs', value: `${LIMITS.filenameLength} characters`, answer: '400 invalid_input' },
   ];
 }

@@ -32,6 +32,19 @@ export const projectNameSchema = z
     examples: ['Django', 'zope.interface'],
   });
 
+/**
+ * A project name as a URL spelled it, kept beside its normalized form: the simple API redirects a
+ * spelling that is not the normalized one (as PyPI does) instead of answering under two URLs.
+ */
+export const projectNameSpellingSchema = z
+  .string()
+  .max(LIMITS.projectNameLength)
+  .transform((text, ctx) => {
+    const name = parsedWith<ProjectName>(parseProjectName)(text, ctx);
+    return { spelled: text, name };
+  })
+  .meta({ description: `A project name in any spelling (PEP 508 name syntax, at most ${LIMITS.projectNameLength} characters)`, examples: ['django', 'zope-interface'] });
+
 /** Why a direct URL requirement is refused: the server fetches only from the indexes its operator configured. */
 export const NO_DIRECT_URL = 'direct URL requirements are not supported; name a project on the index';
 

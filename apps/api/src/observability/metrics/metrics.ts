@@ -67,6 +67,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Files of the package index by where they came from: `store`, or `upstream` (fetched, verified and stored now). */
+  readonly indexFiles = new Counter({
+    name: 'venvfarm_index_files_served_total',
+    help: 'Distribution and metadata files the package index served, by source (store, upstream)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  /** Files whose upstream bytes did not match the hash the index lists: never stored, never served whole. */
+  readonly indexHashMismatches = new Counter({
+    name: 'venvfarm_index_hash_mismatches_total',
+    help: 'Upstream files whose bytes did not match their listed sha256 (not stored; the client got an error)',
+    registers: [this.registry],
+  });
+
   /** Upstream attempts by host and outcome (a retried request counts once per attempt). */
   readonly upstreamRequests = new Counter({
     name: 'venvfarm_upstream_requests_total',

@@ -1,0 +1,6 @@
+-- Every project of an index with its serial, for the root page of the simple API, by name.
+SELECT p.name, p.serial
+FROM indexes i
+JOIN projects p ON p.index_id = i.id
+WHERE i.name = $1
+ORDER BY p.name;
