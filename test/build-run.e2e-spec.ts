@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { ENVS_NAMESPACE, BuildLimitError, buildKey, DockerExecutor, ExecutorTarget, planBuild, runBuild, tarballName, ResolvedPin } from '@venvfarm/builds';
-import { FileArtifactStore, HashMismatchError, StageFile } from '@venvfarm/artifacts';
+import { FetchableFile, FileArtifactStore, HashMismatchError } from '@venvfarm/artifacts';
 import { unpackEnv } from '@venvfarm/envpack';
 import { UpstreamClient } from '@venvfarm/upstream';
 import { PYPI_SIM } from './support/pypi-sim';
@@ -84,7 +84,7 @@ describe('a build on real Docker', () => {
   async function build(store: FileArtifactStore, plan = planBuild('3.11', 'x86_64-manylinux_2_28', pins), limits = LIMITS, workRoot = join(scratch, 'work')) {
     const key = buildKey(plan, { builderDigest: target.builderDigest });
     const log: string[] = [];
-    const built = await runBuild({ key, plan, target, executor, store, limits, workRoot, fetch: (file: StageFile, signal) => upstream.downloadFile(file.url, { signal }), onLog: (line) => log.push(line) });
+    const built = await runBuild({ key, plan, target, executor, store, limits, workRoot, fetch: (file: FetchableFile, signal) => upstream.downloadFile(file.url, { signal }), onLog: (line) => log.push(line) });
     return { key, built, log };
   }
 

@@ -16,18 +16,17 @@
  *   tsx bench/resolve/http-peers.ts --url http://127.0.0.1:8080 [--seconds 5] [--rounds 3]
  *     [--connections 10] [--warmup 1] [--body '{"requirements":["django","requests"]}'] [--nginx-workers 1|auto]
  *
- * The servers are measured in rounds, each server once per round in turn, and each figure is
- * the round with the median throughput: on a shared machine a burst of someone else's load
- * lands in one run of one server, and a single run each let it decide the ratio (0.31 and 0.50
- * minutes apart, the same build, while venvfarm / bare Fastify stayed 0.61-0.63).
+ * The servers are measured in rounds, each once per round in turn, each figure the round with
+ * the median throughput (bench/support/load.ts says why); nginx is started by
+ * bench/support/nginx.ts.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { LoadFigure, measureRounds, medianRun } from '../support/load';
+import { startNginx } from '../support/nginx';
+import { markdownTable, thousands } from '../support/table';
 
 /** The request of issue 8's figures: django + requests. */
 export const DEFAULT_RESOLVE_BODY: object = { requirements: ['django', 'requests'] };
@@ -37,16 +36,6 @@ export interface Peer {
   readonly label: string;
   readonly url: string;
   stop(): Promise<void>;
-}
-
-/** One load run. */
-export interface LoadFigure {
-  readonly label: string;
-  readonly requestsPerSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly non2xx: number;
-  readonly errors: number;
 }
 
 export interface PeerReport {
@@ -100,105 +89,24 @@ export async function cachedAnswer(venvfarmUrl: string, resolveBody: object): Pr
   throw new Error('POST /v1/resolve never answered from the cache (X-Venvfarm-Cache: hit)');
 }
 
-/** A port nobody listens on now (nginx cannot report the port it picked for `listen :0`). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
-
-function nginxBinary(explicit: string | undefined): string {
-  const candidates = [explicit, process.env.NGINX, 'nginx', '/usr/sbin/nginx'].filter((c): c is string => c !== undefined && c !== '');
-  for (const candidate of candidates) {
-    if (spawnSync(candidate, ['-v'], { stdio: 'ignore' }).status === 0) return candidate;
-  }
-  throw new Error('nginx not found (set NGINX, or install it: apt-get install nginx-light)');
-}
-
-function nginxConfig(dir: string, port: number, workers: string): string {
-  return `daemon off;
-master_process on;
-worker_processes ${workers};
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  types { }
-  default_type "${CONTENT_TYPE}";
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  etag off;
-  server {
-    listen 127.0.0.1:${port};
-    root ${dir}/www;
-    location / { }
-  }
-}
-`;
-}
-
-/** nginx serving `body` as a static file at `/answer.json`, from a temporary config dir. */
+/** nginx serving `body` as a static file at `/answer.json`. */
 export async function startNginxPeer(body: Buffer, options: { workers?: string; binary?: string } = {}): Promise<Peer> {
-  const binary = nginxBinary(options.binary);
-  const dir = mkdtempSync(join(tmpdir(), 'venvfarm-nginx-'));
-  // Started as root, nginx's workers run as an unprivileged user, who must be able to read the file.
-  chmodSync(dir, 0o755);
-  mkdirSync(join(dir, 'www'), { mode: 0o755 });
-  writeFileSync(join(dir, 'www', 'answer.json'), body, { mode: 0o644 });
-  let lastError = '';
-  // The free port can be taken between the probe and nginx's bind: try a few.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, options.workers ?? '1'));
-    const child = spawn(binary, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    const url = `http://127.0.0.1:${port}/answer.json`;
-    const status = await firstStatus(url, child);
-    if (status === 200) {
-      return {
-        label: 'nginx',
-        url,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          await exited;
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    }
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    lastError = `${status === null ? 'no answer' : `HTTP ${status}`}; ${stderr}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`;
-    if (status !== null) break;
+  const root = mkdtempSync(join(tmpdir(), 'venvfarm-nginx-www-'));
+  try {
+    writeFileSync(join(root, 'answer.json'), body, { mode: 0o644 });
+    const nginx = await startNginx({ root, probePath: '/answer.json', defaultType: CONTENT_TYPE, workers: options.workers, binary: options.binary });
+    return {
+      label: 'nginx',
+      url: `${nginx.url}/answer.json`,
+      stop: async () => {
+        await nginx.stop();
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
   }
-  rmSync(dir, { recursive: true, force: true });
-  throw new Error(`nginx did not start: ${lastError}`);
-}
-
-/** The status of the first answer from `url`, or null when the process exits (or 5 s pass) first. */
-async function firstStatus(url: string, child: ChildProcess): Promise<number | null> {
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null || child.signalCode !== null) return null;
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      return res.status;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  return null;
 }
 
 /** The plain Node server, run in its own process so that it does not share the client's event loop. */
@@ -267,62 +175,6 @@ async function startChildPeer(label: string, source: string, path: string, body:
   };
 }
 
-interface LoadTarget {
-  readonly label: string;
-  readonly url: string;
-  readonly method?: 'GET' | 'POST';
-  readonly body?: string;
-}
-
-interface Measured {
-  readonly result: autocannon.Result;
-  /** Latencies of the 2xx answers, ms, sorted (autocannon's own percentiles are whole ms). */
-  readonly latencies: Float64Array;
-}
-
-async function run(target: LoadTarget, connections: number, seconds: number): Promise<Measured> {
-  let latencies = new Float64Array(1 << 16);
-  let count = 0;
-  const result = await new Promise<autocannon.Result>((done, fail) => {
-    const instance = autocannon(
-      {
-        url: target.url,
-        method: target.method ?? 'GET',
-        connections,
-        duration: seconds,
-        ...(target.body === undefined ? {} : { body: target.body, headers: { 'content-type': 'application/json' } }),
-      },
-      (error, finished) => (error ? fail(error) : done(finished)),
-    );
-    instance.on('response', (_client, status, _bytes, ms) => {
-      if (status < 200 || status >= 300) return;
-      if (count === latencies.length) {
-        const grown = new Float64Array(latencies.length * 2);
-        grown.set(latencies);
-        latencies = grown;
-      }
-      latencies[count++] = ms;
-    });
-  });
-  return { result, latencies: latencies.subarray(0, count).sort() };
-}
-
-const percentile = (sorted: Float64Array, p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
-
-/** Loads one target: a warm-up run (not counted), then the measured one. */
-export async function measure(target: LoadTarget, connections: number, seconds: number, warmupSeconds = 2): Promise<LoadFigure> {
-  if (warmupSeconds > 0) await run(target, connections, warmupSeconds);
-  const { result, latencies } = await run(target, connections, seconds);
-  return {
-    label: target.label,
-    requestsPerSecond: result.requests.average,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
-
 /**
  * Starts nginx and a plain Node server on the bytes of venvfarm's cached answer and measures
  * the four side by side with one client: nginx, node, venvfarm `GET /health`, venvfarm cached
@@ -350,22 +202,18 @@ export async function measureHttpPeers(options: PeerOptions): Promise<PeerReport
       health: { label: 'venvfarm GET /health', url: `${options.venvfarmUrl}/health` },
       resolve: { label: 'venvfarm POST /v1/resolve (cache hit)', url: `${options.venvfarmUrl}/v1/resolve`, ...post },
     };
-    const runs = Object.fromEntries(Object.keys(targets).map((name) => [name, [] as LoadFigure[]])) as Record<keyof typeof targets, LoadFigure[]>;
-    for (let round = 0; round < rounds; round++) {
-      for (const [name, target] of Object.entries(targets) as [keyof typeof targets, LoadTarget][]) runs[name].push(await measure(target, connections, seconds, warmup));
-    }
-    const median = (figures: LoadFigure[]) => [...figures].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(figures.length / 2)];
+    const runs = await measureRounds<keyof typeof targets>(targets, rounds, { connections, seconds, warmupSeconds: warmup });
     return {
       answerBytes: answer.length,
       connections,
       seconds,
       rounds,
       nginxWorkers: workers,
-      nginx: median(runs.nginx),
-      node: median(runs.node),
-      fastify: median(runs.fastify),
-      health: median(runs.health),
-      resolve: median(runs.resolve),
+      nginx: medianRun(runs.nginx),
+      node: medianRun(runs.node),
+      fastify: medianRun(runs.fastify),
+      health: medianRun(runs.health),
+      resolve: medianRun(runs.resolve),
       resolveRatios: runs.resolve.map((figure, i) => figure.requestsPerSecond / runs.nginx[i].requestsPerSecond),
     };
   } finally {
@@ -378,18 +226,14 @@ export async function measureHttpPeers(options: PeerOptions): Promise<PeerReport
 /** The report as markdown table lines, with the ratios to nginx. */
 export function formatPeerReport(report: PeerReport): string[] {
   const ratio = (f: LoadFigure) => (f.requestsPerSecond / report.nginx.requestsPerSecond).toFixed(2);
-  const row = (f: LoadFigure) =>
-    `| ${f.label} | ${Math.round(f.requestsPerSecond).toLocaleString('en-US')} | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${ratio(f)} | ${f.non2xx} / ${f.errors} |`;
+  const row = (f: LoadFigure) => [f.label, thousands(f.requestsPerSecond), f.p50.toFixed(2), f.p99.toFixed(2), ratio(f), `${f.non2xx} / ${f.errors}`];
   return [
     `HTTP peers: the same ${report.answerBytes}-byte answer, autocannon ${report.connections} connections, loopback, one client; ${report.rounds} rounds of ${report.seconds} s per server (after a warm-up), taken in turn, each figure the round with the median req/s:`,
     '',
-    '| server | req/s | p50 ms | p99 ms | / nginx | non-2xx / errors |',
-    '| --- | --- | --- | --- | --- | --- |',
-    row(report.nginx),
-    row(report.node),
-    row(report.fastify),
-    row(report.health),
-    row(report.resolve),
+    ...markdownTable(
+      ['server', 'req/s', 'p50 ms', 'p99 ms', '/ nginx', 'non-2xx / errors'],
+      [report.nginx, report.node, report.fastify, report.health, report.resolve].map(row),
+    ),
     '',
     `cached resolve / nginx: ${ratio(report.resolve)} (target >= 0.5; per round ${report.resolveRatios.map((r) => r.toFixed(2)).join(', ')}); / node http: ${(report.resolve.requestsPerSecond / report.node.requestsPerSecond).toFixed(2)}; / bare fastify: ${(report.resolve.requestsPerSecond / report.fastify.requestsPerSecond).toFixed(2)}`,
   ];

@@ -217,6 +217,12 @@ const invalidEnvFile = fc.oneof(
   fc.constantFrom(`${'0'.repeat(64)}.tgz`, `${'A'.repeat(64)}.tar.gz`, `${'0'.repeat(63)}.tar.gz`, '../../etc/passwd', `${'0'.repeat(64)}.tar.gz.part`),
 );
 
+/** An index name that is not one (case, characters, length). */
+const invalidIndexName = fc.oneof(
+  anyString.filter((s) => !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(s) || s.length > LIMITS.indexNameLength),
+  fc.constantFrom('Acme', '-acme', 'acme-', 'a_b', 'a.b', 'x'.repeat(LIMITS.indexNameLength + 1)),
+);
+
 const badSimpleQuery = fc.oneof(
   fc.constantFrom('format=xml', 'format=', 'format=json&format=html', 'format=application/json', `format=${'j'.repeat(100)}`),
   unknownParameter(['format']),
@@ -313,6 +319,67 @@ export function endpoints(adminHeader: Record<string, string>): Endpoint[] {
         segment(invalidSha256).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/files/'), Buffer.from(s), Buffer.from('/six-1.16.0-py2.py3-none-any.whl')]) })),
         segment(invalidFilename).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from(`/files/${'0'.repeat(64)}/`), Buffer.from(s)]) })),
         getWithQuery(`/files/${'0'.repeat(64)}/six-1.16.0-py2.py3-none-any.whl`),
+      ),
+    },
+    { name: 'GET /v1/indexes', requests: getWithQuery('/v1/indexes') },
+    {
+      name: 'POST /v1/indexes',
+      requests: fc
+        .oneof(
+          badBodyForAnyEndpoint,
+          fc.tuple(unknownField(['name', 'upstream']), fc.jsonValue()).map(([k, v]) => ({ json: { name: 'acme', [k]: v } })),
+          fc.oneof(invalidIndexName, fc.constantFrom('simple', 'files', 'pypi', 'v1')).map((name) => ({ json: { name } })),
+          withField({ name: 'acme' }, 'upstream', notA.boolean.filter((v) => v !== undefined && v !== null)),
+        )
+        .map((body) => asRequest('POST', '/v1/indexes', body, adminHeader)),
+    },
+    {
+      name: 'POST /v1/indexes/{index}/tokens',
+      requests: fc.oneof(
+        segment(invalidIndexName).map((s) => asRequest('POST', Buffer.concat([Buffer.from('/v1/indexes/'), Buffer.from(s), Buffer.from('/tokens')]), { json: {} }, adminHeader)),
+        fc
+          .oneof(
+            badBodyForAnyEndpoint,
+            fc.tuple(unknownField(['description']), fc.jsonValue()).map(([k, v]) => ({ json: { [k]: v } })),
+            withField({}, 'description', fc.oneof(notA.string.filter((v) => v !== undefined && v !== null), fc.string({ minLength: LIMITS.tokenDescriptionLength + 1, maxLength: LIMITS.tokenDescriptionLength + 50 }))),
+          )
+          .map((body) => asRequest('POST', '/v1/indexes/no-such-index/tokens', body, adminHeader)),
+      ),
+    },
+    {
+      name: 'DELETE /v1/indexes/{index}/tokens/{id}',
+      requests: fc.oneof(
+        segment(invalidIndexName).map((s): RawRequest => ({ method: 'DELETE', target: Buffer.concat([Buffer.from('/v1/indexes/'), Buffer.from(s), Buffer.from('/tokens/1')]), headers: adminHeader })),
+        segment(invalidJobId).map((s): RawRequest => ({ method: 'DELETE', target: Buffer.concat([Buffer.from('/v1/indexes/acme/tokens/'), Buffer.from(s)]), headers: adminHeader })),
+      ),
+    },
+    {
+      name: 'POST /{index}',
+      requests: fc.oneof(
+        segment(invalidIndexName).map((s): RawRequest => ({ method: 'POST', target: Buffer.concat([Buffer.from('/'), Buffer.from(s), Buffer.from('/')]), headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: '--x--\r\n' })),
+        // No token, a token of no index, or a body that is no form: refused before anything is read or stored.
+        fc.constantFrom<RawRequest>(
+          { method: 'POST', target: '/acme/', headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: '--x\r\nContent-Disposition: form-data; name="content"; filename="a.whl"\r\n\r\nxx\r\n--x--\r\n' },
+          { method: 'POST', target: '/acme/', headers: { 'Content-Type': 'multipart/form-data; boundary=x', Authorization: 'Basic X190b2tlbl9fOnZmLW5vcGU=' }, body: '--x--\r\n' },
+          { method: 'POST', target: '/acme/', headers: { 'Content-Type': 'multipart/form-data', Authorization: 'Bearer vf-nope' }, body: 'garbage' },
+          { method: 'POST', target: '/acme/', headers: JSON_HEADERS, body: '{}' },
+          { method: 'POST', target: '/acme/', headers: { Authorization: 'Basic !!!' }, body: '' },
+        ),
+      ),
+    },
+    {
+      name: 'GET /{index}/simple',
+      requests: fc.oneof(
+        segment(invalidIndexName).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/'), Buffer.from(s), Buffer.from('/simple/')]) })),
+        badSimpleQuery.map((q): RawRequest => ({ method: 'GET', target: `/no-such-index/simple/?${q}` })),
+      ),
+    },
+    {
+      name: 'GET /{index}/simple/{project}',
+      requests: fc.oneof(
+        segment(invalidIndexName).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/'), Buffer.from(s), Buffer.from('/simple/six/')]) })),
+        segment(invalidName).map((s): RawRequest => ({ method: 'GET', target: Buffer.concat([Buffer.from('/no-such-index/simple/'), Buffer.from(s), Buffer.from('/')]) })),
+        badSimpleQuery.map((q): RawRequest => ({ method: 'GET', target: `/no-such-index/simple/six/?${q}` })),
       ),
     },
     {

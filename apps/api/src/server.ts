@@ -29,5 +29,18 @@ export async function startServer(options: ServeOptions): Promise<{ app: NestFas
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   process.stdout.write(`venvfarm listening on ${url}\n`);
+  // On stderr: stdout's one line is what scripts wait for.
+  process.stderr.write(howToUse(url));
   return { app, url };
+}
+
+/** How pip, uv and venvfarm's CLI find this server. */
+export function howToUse(url: string): string {
+  return [
+    `  pip:      pip install --index-url ${url}/simple <package>    (or: pip config set global.index-url ${url}/simple)`,
+    `  uv:       uv pip install --index-url ${url}/simple <package>  (or: export UV_INDEX_URL=${url}/simple)`,
+    `  venvfarm: export VENVFARM_SERVER=${url}; venvfarm resolve -r requirements.txt; venvfarm ci restore -r requirements.txt --into .venv`,
+    `  private:  venvfarm index create NAME; venvfarm token create --index NAME; twine upload --repository-url ${url}/NAME/ -u __token__ -p <token> dist/*`,
+    '',
+  ].join('\n');
 }

@@ -53,6 +53,79 @@ export class BuildFailedError extends Error {
   }
 }
 
+/** The server could not be reached: refused, unknown host, timed out, or the connection broke before an answer. */
+export class ServerUnreachableError extends Error {
+  constructor(
+    readonly server: string,
+    /** What the network said (`connect ECONNREFUSED 127.0.0.1:9`), when it said something. */
+    readonly reason: string | null,
+  ) {
+    super(`cannot reach ${server}${reason === null ? '' : `: ${reason}`}`);
+    this.name = 'ServerUnreachableError';
+  }
+}
+
+/**
+ * What the network said when fetch failed: its cause (each address's, when it tried several).
+ * Duck-typed: the errors of Node's fetch need not be of this realm's Error (under Jest they are not).
+ */
+function networkReason(error: unknown): string | null {
+  const cause = (error as { cause?: { message?: unknown; code?: unknown; errors?: unknown } } | null)?.cause;
+  if (cause === null || typeof cause !== 'object') return null;
+  if (Array.isArray(cause.errors) && cause.errors.length > 0) return cause.errors.map((e: { message?: unknown }) => String(e?.message ?? e)).join('; ');
+  if (typeof cause.message === 'string' && cause.message !== '') return cause.message;
+  return typeof cause.code === 'string' ? cause.code : null;
+}
+
+/** The body of a server's error answer (`{error, detail, field?, line?, position?}`), as far as it is one. */
+export interface ServerErrorBody {
+  error?: string;
+  detail?: string;
+  field?: string;
+  line?: number;
+  position?: number;
+}
+
+/** The server answered with an error status; `body` is its error body (null when it sent something else). */
+export class ServerAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ServerErrorBody | null,
+    text: string,
+  ) {
+    super(describeFailure(status, text));
+    this.name = 'ServerAnswerError';
+  }
+}
+
+/** The error for a response that is not a success. */
+async function answerError(response: Response): Promise<ServerAnswerError> {
+  const text = await response.text();
+  let body: ServerErrorBody | null = null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as ServerErrorBody;
+  } catch {
+    // Not JSON (a proxy's page): the status and the text say what there is to say.
+  }
+  return new ServerAnswerError(response.status, body, text);
+}
+
+/** A request to a server with the credential `access` needs (from the environment). @throws ServerUnreachableError */
+export function serverFetch(server: string, path: string, access: 'read' | 'admin', init: RequestInit = {}, env: NodeJS.ProcessEnv = process.env): Promise<Response> {
+  return fetch(new URL(path, server), { ...init, headers: { ...authorizationHeader(access, env), ...(init.headers as Record<string, string> | undefined) } }).catch((error: unknown) => {
+    throw new ServerUnreachableError(server, networkReason(error));
+  });
+}
+
+/** A JSON call to a server: its answer, or null for an empty one. @throws ServerUnreachableError, ServerAnswerError */
+export async function callServer(server: string, path: string, access: 'read' | 'admin', init: RequestInit = {}): Promise<unknown> {
+  const response = await serverFetch(server, path, access, init);
+  if (!response.ok) throw await answerError(response);
+  const text = await response.text();
+  return text === '' ? null : JSON.parse(text);
+}
+
 /** Pause before asking again after the log stream broke off. */
 const RECONNECT_MS = 1000;
 
@@ -121,7 +194,7 @@ export class BuildClient {
     while (current.status === 'queued' || current.status === 'building') {
       try {
         const response = await this.fetch(`/v1/builds/${current.id}/log`, 'read', { headers: { Accept: 'text/event-stream' } });
-        if (!response.ok || response.body === null) throw new Error(describeFailure(response.status, await response.text()));
+        if (!response.ok || response.body === null) throw await answerError(response);
         let index = 0;
         for await (const event of serverEvents(decode(response.body as WebReadableStream<Uint8Array>))) {
           if (event.event === 'end') break;
@@ -177,7 +250,7 @@ export class BuildClient {
    * `received` property says how many bytes it passed on.
    */
   private async tarballStream(response: Response, label: string): Promise<Readable & { received?: number }> {
-    if (!response.ok || response.body === null) throw new Error(describeFailure(response.status, await response.text()));
+    if (!response.ok || response.body === null) throw await answerError(response);
     const length = response.headers.get('content-length');
     const total = length === null ? null : Number(length);
     let received = 0;
@@ -221,15 +294,11 @@ export class BuildClient {
   }
 
   private fetch(path: string, access: 'read' | 'admin', init: RequestInit = {}): Promise<Response> {
-    return fetch(new URL(path, this.server), { ...init, headers: { ...authorizationHeader(access, this.env), ...(init.headers as Record<string, string> | undefined) } }).catch((error: unknown) => {
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new Error(`cannot reach ${this.server}${cause}`);
-    });
+    return serverFetch(this.server, path, access, init, this.env);
   }
 
   private async json(response: Response): Promise<unknown> {
-    const text = await response.text();
-    if (!response.ok) throw new Error(describeFailure(response.status, text));
-    return JSON.parse(text);
+    if (!response.ok) throw await answerError(response);
+    return JSON.parse(await response.text());
   }
 }

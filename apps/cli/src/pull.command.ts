@@ -14,7 +14,8 @@ export interface PullCommandOptions {
   server: string;
 }
 
-const seconds = (value: string) => {
+/** `--wait <seconds>`: whole seconds from 0 to 3600. */
+export const seconds = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 3600) throw new InvalidArgumentError('expected whole seconds from 0 to 3600');
   return n;

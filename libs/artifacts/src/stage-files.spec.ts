@@ -14,7 +14,7 @@ import { sha256Of } from './artifact-store.contract';
 import { ArtifactStore } from './artifact-store';
 import { FileArtifactStore } from './file-artifact-store';
 import { openArtifactStore } from './open-artifact-store';
-import { StageFile, StageProgress, stageFiles } from './stage-files';
+import { FetchableFile, StageFile, StageProgress, stageFiles } from './stage-files';
 import { S3TestServer, startS3TestServer } from './testing';
 
 const WHEELHOUSE = process.env.VENVFARM_WHEELHOUSE ?? '/opt/pypi/files';
@@ -71,7 +71,7 @@ function corrupt(wheel: Buffer): Buffer {
   return copy;
 }
 
-const fetcherOf = (client: UpstreamClient) => (file: StageFile, signal: AbortSignal) => client.downloadFile(file.url, { signal });
+const fetcherOf = (client: UpstreamClient) => (file: FetchableFile, signal: AbortSignal) => client.downloadFile(file.url, { signal });
 
 describe('stageFiles from a real upstream', () => {
   let scratch: string;

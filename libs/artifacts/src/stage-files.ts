@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pipeline as pipelineCallback } from 'node:stream';
-import { ArtifactError, InvalidArtifactNameError, MissingHashError, StageFetchError } from './artifact-errors';
+import { ArtifactError, ArtifactNotFoundError, InvalidArtifactNameError, MissingHashError, StageFetchError } from './artifact-errors';
 import { checkFilename, checkSha256 } from './artifact-names';
 import { ArtifactStore } from './artifact-store';
 
@@ -27,15 +27,18 @@ export interface StageFile {
   readonly filename: string;
   /** Its sha256 from the index or the lock; null or '' is refused. */
   readonly sha256: string | null;
-  /** Where to fetch it when the store lacks it. */
-  readonly url: string;
+  /** Where to fetch it when the store lacks it; null when the store is the only place it can be (an upload). */
+  readonly url: string | null;
 }
 
 /**
  * Streams one file from wherever it lives (in the worker: an UpstreamClient download with
  * retries). Must honour `signal`: it is aborted when another file has failed.
  */
-export type ArtifactFetcher = (file: StageFile, signal: AbortSignal) => Promise<Readable>;
+export type ArtifactFetcher = (file: FetchableFile, signal: AbortSignal) => Promise<Readable>;
+
+/** A file the store lacks that has an upstream URL. */
+export type FetchableFile = StageFile & { readonly url: string };
 
 /** A moment of progress. */
 export interface StageProgress {
@@ -149,7 +152,8 @@ function checkFiles(files: readonly StageFile[]): Array<StageFile & { sha256: st
 /** Fetches one file and puts it, verified, into the store. */
 async function fetchInto(store: ArtifactStore, fetcher: ArtifactFetcher, file: StageFile & { sha256: string }, signal: AbortSignal, onBytes: (bytes: number) => void): Promise<void> {
   try {
-    const source = await fetcher(file, signal);
+    if (file.url === null) throw new ArtifactNotFoundError(`sha256:${file.sha256}`);
+    const source = await fetcher({ ...file, url: file.url }, signal);
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         onBytes(chunk.length);
@@ -162,7 +166,7 @@ async function fetchInto(store: ArtifactStore, fetcher: ArtifactFetcher, file: S
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (error instanceof ArtifactError) throw error;
-    throw new StageFetchError(file.filename, file.url, { cause: error });
+    throw new StageFetchError(file.filename, file.url ?? 'the artifact store (an uploaded file, no upstream URL)', { cause: error });
   }
 }
 

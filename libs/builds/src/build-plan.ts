@@ -26,8 +26,8 @@ export interface PlannedPin {
   readonly filename: string;
   readonly kind: 'wheel' | 'sdist';
   readonly sha256: string;
-  /** Where the upstream serves it (from the mirror; never from a client). */
-  readonly url: string;
+  /** Where the upstream serves it (from the mirror; never from a client); null for a file uploaded to a private index (the artifact store holds it). */
+  readonly url: string | null;
 }
 
 /** The exact set to install, for one target. */
@@ -60,7 +60,6 @@ export function planBuild(python: string, platform: string, pins: readonly Resol
     const id = `${pin.name}==${pin.version}`;
     if (file === undefined) throw new UnbuildablePinError(id, `no file of this release installs on ${platform}`);
     if (file.sha256 === null || !SHA256.test(file.sha256)) throw new UnbuildablePinError(id, `the index gives no sha256 for ${file.filename}; builds install hashed files only`);
-    if (file.url === null) throw new UnbuildablePinError(id, `the index gives no URL for ${file.filename}`);
     return { name: pin.name, version: pin.version, filename: file.filename, kind: file.filename.endsWith('.whl') ? 'wheel' : 'sdist', sha256: file.sha256, url: file.url };
   });
   return { python, platform, pins: [...planned].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };

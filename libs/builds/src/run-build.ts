@@ -9,8 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { ArtifactStore, StageFile, stageFiles } from '@venvfarm/artifacts';
+import { ArtifactFetcher, ArtifactStore, StageFile, stageFiles } from '@venvfarm/artifacts';
 import { makeRelocatable, packDeterministic } from '@venvfarm/envpack';
 import type { BuildPlan } from './build-plan';
 import type { BuildTimings } from './build.entity';
@@ -33,7 +32,7 @@ export interface RunBuildOptions {
   readonly executor: BuildExecutor;
   readonly store: ArtifactStore;
   /** Streams a file the store lacks from the configured upstream. */
-  readonly fetch: (file: StageFile, signal: AbortSignal) => Promise<Readable>;
+  readonly fetch: ArtifactFetcher;
   /** Resolves the build requirements of sdist pins (their wheels are built in the builder). */
   readonly buildRequirements?: BuildRequirementResolver;
   readonly limits: BuildLimits;

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       queueMaxStalls: 2,
       queueTimeoutMs: 5000,
       store: '/tmp/x/store',
+      uploadMaxBytes: 100 * 1024 * 1024,
       executor: 'auto',
       buildConcurrency: 2,
       buildMemoryMb: 2048,

@@ -77,6 +77,8 @@ export abstract class VenvfarmConfig {
   abstract readonly buildTimeoutMs: number;
   /** Where build directories are made (`VENVFARM_BUILD_DIR`; default `<data dir>/builds`). */
   abstract readonly buildDir: string;
+  /** The largest file a private index accepts, in bytes (`VENVFARM_UPLOAD_MAX_MB`, default 100). */
+  abstract readonly uploadMaxBytes: number;
 }
 
 /** A configuration value that cannot be used, named with its variable. */
@@ -183,5 +185,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     buildMemoryMb: overrides.buildMemoryMb ?? positive('VENVFARM_BUILD_MEMORY_MB', env.VENVFARM_BUILD_MEMORY_MB, 2048),
     buildTimeoutMs: overrides.buildTimeoutMs ?? milliseconds('VENVFARM_BUILD_TIMEOUT_MS', env.VENVFARM_BUILD_TIMEOUT_MS, 15 * 60_000),
     buildDir: resolve(overrides.buildDir ?? env.VENVFARM_BUILD_DIR ?? join(dataDir, 'builds')),
+    uploadMaxBytes: overrides.uploadMaxBytes ?? positive('VENVFARM_UPLOAD_MAX_MB', env.VENVFARM_UPLOAD_MAX_MB, 100, 'number of MiB') * 1024 * 1024,
   };
 }

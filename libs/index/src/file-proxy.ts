@@ -8,7 +8,11 @@
  * when it is done). Which URL is fetched comes from the mirror's rows, never from the client.
  */
 import { ArtifactNotFoundError, ArtifactStore, HashMismatchError } from '@venvfarm/artifacts';
+import { LRUCache } from 'lru-cache';
 import { PassThrough, Readable, Transform, TransformCallback } from 'node:stream';
+
+/** Stored blobs whose size is remembered. */
+const STORED_SIZES = 100_000;
 
 /** A file the proxy may serve. */
 export interface ProxiedFile {
@@ -67,6 +71,8 @@ class VerifiedRelay extends Transform {
 export class FileProxy {
   /** Downloads under way, by sha256: settled when the stored copy is verified (or failed). */
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Sizes of blobs known to be stored: blobs are content-addressed and never change, so the store need not be asked again. */
+  private readonly stored = new LRUCache<string, number>({ max: STORED_SIZES });
 
   constructor(
     private readonly store: ArtifactStore,
@@ -81,8 +87,11 @@ export class FileProxy {
    * UpstreamError when the upstream cannot serve it; HashMismatchError when its bytes are wrong.
    */
   async open(file: ProxiedFile, options: { readonly stream: boolean }): Promise<OpenedFile> {
-    const size = await this.store.size(file.sha256);
-    if (size !== null) return { kind: 'stored', size };
+    const size = this.stored.get(file.sha256) ?? (await this.store.size(file.sha256));
+    if (size !== null) {
+      this.stored.set(file.sha256, size);
+      return { kind: 'stored', size };
+    }
     const running = this.inflight.get(file.sha256);
     if (running !== undefined || !options.stream) {
       await (running ?? this.fetch(file, null).done);

@@ -38,7 +38,8 @@ export interface ListedRelease extends Candidate {
 
 export interface MirrorProviderOptions {
   readonly target: Target;
-  readonly indexName?: string;
+  /** The indexes, first first: a name is the project of the first that has it. Default ['pypi']. */
+  readonly indexes?: readonly string[];
   /** Closure window per reach. Default 20. */
   readonly window?: number;
   /** Files uploaded after this do not exist for the request (uv's --exclude-newer). */
@@ -93,7 +94,7 @@ export class MirrorProvider implements Provider {
   private readonly published = new Map<string, string>();
   private pendingNames: string[] = [];
   private pendingBatch: Promise<Map<string, ListedRelease[]>> | null = null;
-  private readonly indexName: string;
+  private readonly indexes: readonly string[];
   private readonly priority: TagPriority;
   private readonly repository: ResolveRepository;
 
@@ -101,7 +102,7 @@ export class MirrorProvider implements Provider {
     private readonly pool: Pool,
     private readonly options: MirrorProviderOptions,
   ) {
-    this.indexName = options.indexName ?? 'pypi';
+    this.indexes = options.indexes ?? ['pypi'];
     this.priority = TagPriority.forTarget(options.target);
     this.repository = new ResolveRepository(pool);
   }
@@ -109,7 +110,7 @@ export class MirrorProvider implements Provider {
   /** Runs the closure for the roots; its projects are listed together on first use. */
   async prefetch(roots: readonly ClosureRoot[]): Promise<CandidateClosure> {
     const started = performance.now();
-    this.closure = await candidateClosure(this.pool, roots, this.options.target, { window: this.options.window, indexName: this.indexName });
+    this.closure = await candidateClosure(this.pool, roots, this.options.target, { window: this.options.window, indexes: this.indexes });
     this.stats.closureMs = performance.now() - started;
     this.stats.closureRows = this.closure.rows;
     return this.closure;
@@ -174,7 +175,7 @@ export class MirrorProvider implements Provider {
   private async runListing(names: string[]): Promise<Map<string, ListedRelease[]>> {
     this.stats.listingQueries++;
     const started = performance.now();
-    const rows = await this.repository.listReleases(names, this.indexName, this.priority.tags, this.options.excludeNewer ?? null);
+    const rows = await this.repository.listReleases(names, this.indexes, this.priority.tags, this.options.excludeNewer ?? null);
     this.stats.listingMs += performance.now() - started;
     const byProject = new Map<string, ListedRelease[]>();
     for (const row of rows) {
@@ -203,7 +204,7 @@ export class MirrorProvider implements Provider {
     const rows = await this.repository.pinnedFiles(
       pins.map((p) => p.name),
       pins.map((p) => this.publishedVersion(p.name, p.version)),
-      this.indexName,
+      this.indexes,
       this.priority.tags,
       this.options.excludeNewer ?? null,
     );
@@ -269,7 +270,7 @@ export class MirrorProvider implements Provider {
   private async runMetadata(name: string, versions: readonly string[]): Promise<void> {
     this.stats.metadataQueries++;
     const published = new Map(versions.map((v) => [this.publishedVersion(name, v), v]));
-    const rows = await this.repository.releaseMetadata(name, [...published.keys()], this.indexName);
+    const rows = await this.repository.releaseMetadata(name, [...published.keys()], this.indexes);
     const best = new Map<string, { rank: number; row: ReleaseMetadataRow }>();
     for (const row of rows) {
       const rank = this.fileRank(row.file_kind, row.tags);

@@ -24,7 +24,8 @@ export interface MirrorResolveRequest {
 }
 
 export interface MirrorResolveOptions {
-  readonly indexName?: string;
+  /** The indexes, first first (a private index before the upstream behind it). Default ['pypi']. */
+  readonly indexes?: readonly string[];
   /** Closure window per reach (default {@link RESOLVE_WINDOW}). */
   readonly window?: number;
   /** Lazy mirroring: fetch a project the mirror lacks; true when it was fetched. */
@@ -88,7 +89,7 @@ export async function resolveOnMirror(pool: Pool, request: MirrorResolveRequest,
   const env = request.target.markers;
   const provider = new MirrorProvider(pool, {
     target: request.target,
-    indexName: options.indexName,
+    indexes: options.indexes,
     window: options.window ?? RESOLVE_WINDOW,
     excludeNewer: request.excludeNewer,
     fetchMissing: options.fetchMissing,

@@ -45,26 +45,26 @@ export class ResolveRepository {
   constructor(private readonly pool: Pool) {}
 
   /** The releases of `names` with one compatible wheel (best tag for `tags`) and an sdist flag each. */
-  async listReleases(names: readonly string[], indexName: string, tags: readonly string[], excludeNewer: Date | null): Promise<ListingRow[]> {
-    const { rows } = await this.pool.query<ListingRow>({ name: 'venvfarm-list-releases', text: query('resolve/list-releases'), values: [names, indexName, tags, excludeNewer] });
+  async listReleases(names: readonly string[], indexes: readonly string[], tags: readonly string[], excludeNewer: Date | null): Promise<ListingRow[]> {
+    const { rows } = await this.pool.query<ListingRow>({ name: 'venvfarm-list-releases', text: query('resolve/list-releases'), values: [names, indexes, tags, excludeNewer] });
     return rows;
   }
 
   /** Every file of the pinned releases (`names[i]` at `versions[i]`, as published) the target may install. */
-  async pinnedFiles(names: readonly string[], versions: readonly string[], indexName: string, tags: readonly string[], excludeNewer: Date | null): Promise<PinnedFileRow[]> {
-    const { rows } = await this.pool.query<PinnedFileRow>({ name: 'venvfarm-pinned-files', text: query('resolve/pinned-files'), values: [names, versions, indexName, tags, excludeNewer] });
+  async pinnedFiles(names: readonly string[], versions: readonly string[], indexes: readonly string[], tags: readonly string[], excludeNewer: Date | null): Promise<PinnedFileRow[]> {
+    const { rows } = await this.pool.query<PinnedFileRow>({ name: 'venvfarm-pinned-files', text: query('resolve/pinned-files'), values: [names, versions, indexes, tags, excludeNewer] });
     return rows;
   }
 
   /** The metadata of every file of the project's releases at `versions` (as published). */
-  async releaseMetadata(name: string, versions: readonly string[], indexName: string): Promise<ReleaseMetadataRow[]> {
-    const { rows } = await this.pool.query<ReleaseMetadataRow>({ name: 'venvfarm-release-metadata', text: query('resolve/release-metadata'), values: [name, versions, indexName] });
+  async releaseMetadata(name: string, versions: readonly string[], indexes: readonly string[]): Promise<ReleaseMetadataRow[]> {
+    const { rows } = await this.pool.query<ReleaseMetadataRow>({ name: 'venvfarm-release-metadata', text: query('resolve/release-metadata'), values: [name, versions, indexes] });
     return rows;
   }
 
   /** The current serial of each named project the mirror has (absent ones are missing from the map). */
-  async projectSerials(names: readonly string[], indexName: string): Promise<Map<string, number>> {
-    const { rows } = await this.pool.query<{ name: string; serial: string }>({ name: 'venvfarm-project-serials', text: query('resolve/project-serials'), values: [names, indexName] });
+  async projectSerials(names: readonly string[], indexes: readonly string[]): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ name: string; serial: string }>({ name: 'venvfarm-project-serials', text: query('resolve/project-serials'), values: [names, indexes] });
     return new Map(rows.map((r) => [r.name, Number(r.serial)]));
   }
 }

@@ -5,7 +5,8 @@
 -- $1 jsonb   roots: [{"name": normalized, "ranges": [hex lo, hex hi, ...] ('' = unbounded), "extras": [..]}]
 -- $2 text[]  the target's supported wheel tags
 -- $3 int     window: per reach, the newest N candidate releases within its key ranges
--- $4 text    index name ('pypi')
+-- $4 text[]  the indexes, first first: a name is the project of the first index that has it
+--            (a private index before the upstream behind it: ['acme', 'pypi'])
 -- $5 text[]  the Requires-Python texts that exclude the target's Python (from requires_python_ranges,
 --            evaluated in TypeScript and cached): a text not listed never excludes a file
 --
@@ -35,9 +36,6 @@
 --                modern pip and uv treat a release with invalid metadata)
 --   missing      project (a reached name the mirror does not have: a lazy fetch candidate)
 WITH RECURSIVE
-target_index AS MATERIALIZED (
-  SELECT id FROM indexes WHERE name = $4
-),
 -- An uncorrelated IN over this becomes one hash table per execution, also in a generic plan
 -- (`IS TRUE` keeps the planner from turning it into a join per file).
 target_tags AS MATERIALIZED (
@@ -99,8 +97,7 @@ walk (target, ranges, extras, release_id, file_ids, metadata_id) AS (
       SELECT w.extras, NULL, NULL, mid FROM unnest(candidate.metadata_ids) AS mid
     ) AS out
     WHERE w.target IS NOT NULL
-      AND p.index_id = (SELECT id FROM target_index)
-      AND p.name = w.target
+      AND p.id = venvfarm_project($4::text[], w.target)
     UNION ALL
     -- A metadata row yields a reach per valid, followed requirement.
     SELECT q.target,
@@ -167,5 +164,5 @@ SELECT DISTINCT 'missing', NULL::bigint, w.target, NULL, NULL::bytea, NULL::bool
        NULL::int, NULL::text[], NULL::int, NULL::int, NULL, NULL, NULL::text[], NULL, NULL
 FROM walk w
 WHERE w.target IS NOT NULL
-  -- A scalar subquery, so even a generic plan probes the index instead of hashing all projects.
-  AND (SELECT p.id FROM projects p WHERE p.index_id = (SELECT id FROM target_index) AND p.name = w.target) IS NULL;
+  -- A function call per reached name: a probe of the projects index, also in a generic plan.
+  AND venvfarm_project($4::text[], w.target) IS NULL;

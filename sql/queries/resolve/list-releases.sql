@@ -1,12 +1,12 @@
--- Every release of some projects, for the resolver's candidate lists: $1 project names, $2 index
--- name, $3 the target's tags (a wheel counts when it shares one), $4 cut-off upload time or null
+-- Every release of some projects, for the resolver's candidate lists: $1 project names, $2 the
+-- indexes, first first (a name is the project of the first index that has it), $3 the target's tags (a wheel counts when it shares one), $4 cut-off upload time or null
 -- (files uploaded later do not exist for this request; a release left without any file is left
 -- out). One row per release with one of its compatible wheels and whether it has an sdist, which
 -- is all a candidate needs: the files of the releases finally pinned come from pinned-files.sql.
 -- A release with no compatible file has null wheel and sdist (it is listed, and the resolver
 -- words why it cannot be used); a project with no release has one row with a null version.
-WITH target_index AS MATERIALIZED (
-  SELECT id FROM indexes WHERE name = $2
+WITH target_projects AS MATERIALIZED (
+  SELECT venvfarm_project($2::text[], name) AS id FROM unnest($1::text[]) AS name
 ),
 -- As in the candidate closure: one hash table of tags, tested against a wheel's first two tags
 -- as plain expressions (most wheels have no more) before unnesting the rest.
@@ -34,5 +34,4 @@ LEFT JOIN LATERAL (
                       AND EXISTS (SELECT 1 FROM unnest(f.tags[3:]) AS t (tag) WHERE (t.tag IN (SELECT tag FROM target_tags)) IS TRUE)))))
     AND ($4::timestamptz IS NULL OR coalesce(f.upload_time, r.upload_time) <= $4::timestamptz)
 ) f ON r.id IS NOT NULL
-WHERE p.index_id = (SELECT id FROM target_index)
-  AND p.name = ANY ($1::text[]);
+WHERE p.id IN (SELECT id FROM target_projects);

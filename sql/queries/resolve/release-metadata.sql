@@ -1,5 +1,5 @@
 -- The metadata of some releases of one project, for releases the candidate closure did not
--- prefetch: $1 project, $2 versions, $3 index name. One row per file that has metadata, with its
+-- prefetch: $1 project, $2 versions, $3 the indexes (first first). One row per file that has metadata, with its
 -- Requires-Dist texts in order (unparsable ones too: the resolver refuses such a release); the
 -- caller picks the file an installer would read.
 SELECT r.version, f.filename, f.kind AS file_kind, f.tags, m.requires_python, m.provides_extras,
@@ -12,6 +12,5 @@ FROM projects p
 JOIN releases r ON r.project_id = p.id
 JOIN files f ON f.release_id = r.id
 JOIN metadata m ON m.id = f.metadata_id
-WHERE p.index_id = (SELECT id FROM indexes WHERE name = $3)
-  AND p.name = $1
+WHERE p.id = venvfarm_project($3::text[], $1)
   AND r.version = ANY ($2::text[]);

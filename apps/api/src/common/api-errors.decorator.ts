@@ -49,6 +49,7 @@ const ERROR_DOCS: Record<ErrorCode, { description: string; example: ErrorBody }>
   headers_too_large: { description: 'The request headers are larger than the server accepts', example: { error: 'headers_too_large', detail: 'the request headers are too large' } },
   internal: { description: 'A bug; it has been logged', example: { error: 'internal', detail: 'An unexpected error occurred; it has been logged.' } },
   not_ready: { description: 'A dependency (database, queue backend) does not answer', example: { error: 'not_ready', detail: 'database: connect ECONNREFUSED 127.0.0.1:5432' } },
+  conflict: { description: 'The thing exists already: an index of that name, or a file of that name in the index (uploads are immutable)', example: { error: 'conflict', detail: 'demo-1.0-py3-none-any.whl exists in index acme already; uploads are immutable: publish a new version (or a new build number) instead' } },
   upstream_hash_mismatch: {
     description: "The upstream's bytes of a file do not match the sha256 the index lists: nothing was stored, and the file is not served",
     example: { error: 'upstream_hash_mismatch', detail: 'six-1.16.0-py2.py3-none-any.whl: sha256 0f… of 11053 bytes is not the expected 8a…; nothing was stored' },

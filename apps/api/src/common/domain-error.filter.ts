@@ -2,6 +2,7 @@ import { ArtifactNotFoundError, HashMismatchError, RangeNotSatisfiableError } fr
 import { BuildFailedError, NoBuilderError, UnbuildablePinError } from '@venvfarm/builds';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { FileExistsError, InvalidUploadError, UnknownIndexError, UploadCredentialsMissingError, UploadForbiddenError, UploadNotMultipartError, UploadTooLargeError } from '@venvfarm/index';
 import { InputError } from '@venvfarm/pep440';
 import { ProjectNotFoundError } from '@venvfarm/resolution';
 import { QueueUnavailableError } from '@venvfarm/queue';
@@ -95,6 +96,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (exception instanceof RangeNotSatisfiableError) {
       return { status: 416, headers: { 'Content-Range': `bytes */${exception.size}` }, body: { error: 'range_not_satisfiable', detail: `the range starts past the end: the object has ${exception.size} bytes` } };
     }
+    const upload = uploadErrorAnswer(exception);
+    if (upload !== null) return upload;
     if (exception instanceof HashMismatchError) {
       // Not the client's fault, nor a bug here: the upstream sent other bytes than it lists.
       return { status: HttpStatus.BAD_GATEWAY, body: { error: 'upstream_hash_mismatch', detail: exception.message } };
@@ -128,6 +131,19 @@ export class DomainErrorFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: 'internal', detail: 'An unexpected error occurred; it has been logged.' } };
   }
+}
+
+/** The answers to a refused upload or a missing index. */
+function uploadErrorAnswer(exception: unknown): ErrorAnswer | null {
+  if (exception instanceof InvalidUploadError) return { status: HttpStatus.BAD_REQUEST, body: { error: 'invalid_input', detail: exception.message, field: exception.field } };
+  if (exception instanceof UploadTooLargeError) return { status: HttpStatus.PAYLOAD_TOO_LARGE, body: { error: 'payload_too_large', detail: exception.message } };
+  if (exception instanceof FileExistsError) return { status: HttpStatus.CONFLICT, body: { error: 'conflict', detail: exception.message } };
+  if (exception instanceof UnknownIndexError) return { status: HttpStatus.NOT_FOUND, body: { error: 'not_found', detail: exception.message } };
+  if (exception instanceof UploadNotMultipartError) return { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, body: { error: 'unsupported_media_type', detail: exception.message } };
+  // twine and pip send Basic credentials when challenged for them.
+  if (exception instanceof UploadCredentialsMissingError) return { status: HttpStatus.UNAUTHORIZED, headers: { 'WWW-Authenticate': 'Basic realm="venvfarm"' }, body: { error: 'unauthorized', detail: exception.message } };
+  if (exception instanceof UploadForbiddenError) return { status: HttpStatus.FORBIDDEN, body: { error: 'forbidden', detail: exception.message } };
+  return null;
 }
 
 const TOO_LARGE = `the body is larger than ${LIMITS.bodyBytes} bytes, the limit of this server`;

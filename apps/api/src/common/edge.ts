@@ -20,7 +20,7 @@ import { requestIdOf } from '../observability/logging/request-id';
 import { codeOfStatus, ErrorBody } from './error-body';
 import { readJsonBody } from './json-body';
 import { LIMITS } from './limits';
-import { routeOfSimpleUrl } from '../index/simple-urls';
+import { routeOfSimpleUrl, UPLOAD_ROUTE } from '../index/simple-urls';
 
 /** The reason phrases of the statuses written below NestJS. */
 const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
@@ -123,6 +123,12 @@ function configureFastify(app: NestFastifyApplication): void {
     }
     (request as FastifyRequest & { [JSON_TEXT]: string | null })[JSON_TEXT] = read.text;
     done(null, read.value);
+  });
+  // Uploads (twine's multipart form) are read as a stream by their route, with the upload limit
+  // (the JSON limit would refuse every wheel); every other route refuses a form, as before.
+  fastify.addContentTypeParser('multipart/form-data', (request, _payload, done) => {
+    if (request.routeOptions.url === UPLOAD_ROUTE) done(null, undefined);
+    else done(new UnsupportedMediaTypeException(NOT_JSON), undefined);
   });
 }
 

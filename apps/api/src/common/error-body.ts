@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -62,6 +63,7 @@ export function codeOfStatus(status: number): ErrorCode {
     case 401: return 'unauthorized';
     case 403: return 'forbidden';
     case 404: return 'not_found';
+    case 409: return 'conflict';
     case 408: return 'request_timeout';
     case 413: return 'payload_too_large';
     case 415: return 'unsupported_media_type';

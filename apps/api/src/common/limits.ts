@@ -44,6 +44,10 @@ export const LIMITS = {
   buildsLimit: { min: 1, max: 200 },
   /** Characters of a distribution's filename in a `/files/` URL (a file name on any filesystem). */
   filenameLength: 255,
+  /** Characters of an index name. */
+  indexNameLength: 40,
+  /** Characters of a token's description. */
+  tokenDescriptionLength: 200,
   /** `wait` of `POST /v1/envs`, in seconds. */
   envWaitSeconds: { min: 0, max: 3600 },
 } as const;
@@ -77,5 +81,8 @@ export function limitsTable(): LimitRow[] {
     { limit: 'Builds list limit', value: range(LIMITS.buildsLimit), answer: '400 invalid_input' },
     { limit: 'POST /v1/envs wait (seconds)', value: range(LIMITS.envWaitSeconds), answer: '400 invalid_input' },
     { limit: 'Filename in /files/ URLs', value: `${LIMITS.filenameLength} characters`, answer: '400 invalid_input' },
+    { limit: 'Index name', value: `${LIMITS.indexNameLength} characters`, answer: '400 invalid_input' },
+    { limit: 'Token description', value: `${LIMITS.tokenDescriptionLength} characters`, answer: '400 invalid_input' },
+    { limit: 'Uploaded file (VENVFARM_UPLOAD_MAX_MB)', value: '100 MiB by default', answer: '413 payload_too_large' },
   ];
 }

@@ -45,6 +45,17 @@ export const projectNameSpellingSchema = z
   })
   .meta({ description: `A project name in any spelling (PEP 508 name syntax, at most ${LIMITS.projectNameLength} characters)`, examples: ['django', 'zope-interface'] });
 
+/** Names an index cannot take: the server's own first path segments, and the mirror of the upstream. */
+export const RESERVED_INDEX_NAMES: readonly string[] = ['pypi', 'simple', 'files', 'v1', 'health', 'metrics', 'docs', 'api', 'static'];
+
+/** An index name: lower-case letters, digits and inner dashes, as it appears in `/{index}/simple/`. */
+export const indexNameSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.indexNameLength)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, { message: 'must be lower-case letters, digits and inner dashes' })
+  .meta({ description: `An index name (lower-case letters, digits and inner dashes, at most ${LIMITS.indexNameLength} characters)`, examples: ['acme'] });
+
 /** Why a direct URL requirement is refused: the server fetches only from the indexes its operator configured. */
 export const NO_DIRECT_URL = 'direct URL requirements are not supported; name a project on the index';
 

@@ -1,17 +1,37 @@
 import { Module } from '@nestjs/common';
+import { ArtifactStore } from '@venvfarm/artifacts';
 import { BuildsModule as BuildsLibModule } from '@venvfarm/builds';
+import { VenvfarmConfig } from '@venvfarm/config';
 import { Database } from '@venvfarm/db';
-import { SimpleIndexRepository } from '@venvfarm/index';
+import { IndexRegistryRepository, PrivateUploads, SimpleIndexRepository } from '@venvfarm/index';
 import { LazyMirrorModule } from '@venvfarm/mirror';
+import { ResolutionModule } from '@venvfarm/resolution';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { FilesController } from './files.controller';
+import { IndexRegistryModule } from './index-registry.module';
 import { IndexService } from './index.service';
+import { IndexesController } from './indexes.controller';
+import { RenderedPages } from './rendered-pages';
 import { SimpleController } from './simple.controller';
+import { UploadsController } from './uploads.controller';
 
-/** The package index: `/simple/` pages from the mirror and the caching proxy of `/files/`. */
+function privateUploads(db: Database, registry: IndexRegistryRepository, store: ArtifactStore, config: VenvfarmConfig): PrivateUploads {
+  const tmpDir = join(config.dataDir, 'uploads');
+  mkdirSync(tmpDir, { recursive: true });
+  return new PrivateUploads(db.pool, registry, store, { maxBytes: config.uploadMaxBytes, tmpDir });
+}
+
+/** The package index: `/simple/` pages from the mirror, private indexes with their uploads and tokens, and the caching proxy of `/files/`. */
 // BuildsLibModule: the artifact store, which the build farm and the index share.
 @Module({
-  imports: [LazyMirrorModule, BuildsLibModule],
-  controllers: [SimpleController, FilesController],
-  providers: [IndexService, { provide: SimpleIndexRepository, inject: [Database], useFactory: (db: Database) => new SimpleIndexRepository(db.pool) }],
+  imports: [LazyMirrorModule, BuildsLibModule, IndexRegistryModule, ResolutionModule],
+  controllers: [SimpleController, FilesController, IndexesController, UploadsController],
+  providers: [
+    IndexService,
+    RenderedPages,
+    { provide: SimpleIndexRepository, inject: [Database], useFactory: (db: Database) => new SimpleIndexRepository(db.pool) },
+    { provide: PrivateUploads, inject: [Database, IndexRegistryRepository, ArtifactStore, VenvfarmConfig], useFactory: privateUploads },
+  ],
 })
 export class IndexModule {}

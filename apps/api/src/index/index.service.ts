@@ -1,9 +1,11 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { ArtifactStore } from '@venvfarm/artifacts';
-import { FileProxy, OpenedFile, ProxiedFile, SimpleIndexRepository, SimpleProject, SimpleProjectEntry } from '@venvfarm/index';
+import { FileProxy, IndexedFile, IndexRegistryRepository, OpenedFile, ProxiedFile, SimpleIndexRepository, SimpleProject, SimpleProjectEntry, UnknownIndexError } from '@venvfarm/index';
 import { LazyMirror } from '@venvfarm/mirror';
 import type { ProjectName } from '@venvfarm/pep508';
 import { UpstreamClient } from '@venvfarm/upstream';
+import { ProjectChanges } from '@venvfarm/resolution';
+import { LRUCache } from 'lru-cache';
 import { Metrics } from '../observability/metrics/metrics';
 
 /** The index the mirror of the upstream is kept in (the lazy mirror writes into it). */
@@ -22,13 +24,16 @@ export interface IndexFile {
 export class IndexService {
   private readonly logger = new Logger('index');
   private readonly proxy: FileProxy;
+  private readonly listed = new LRUCache<string, { file: IndexedFile | null; generation: number }>({ max: LISTED_FILES });
 
   constructor(
     private readonly pages: SimpleIndexRepository,
+    private readonly registry: IndexRegistryRepository,
     private readonly lazyMirror: LazyMirror,
     readonly store: ArtifactStore,
     upstream: UpstreamClient,
     private readonly metrics: Metrics,
+    private readonly changes: ProjectChanges,
   ) {
     this.proxy = new FileProxy(store, (url) => upstream.downloadFile(url), {
       onMismatch: (file, error) => {
@@ -40,18 +45,52 @@ export class IndexService {
   }
 
   /**
-   * The page of a project; one the mirror never saw is fetched from the upstream first.
-   * @throws NotFoundException; UpstreamError when the upstream is needed and cannot answer.
+   * The page of a project in index `indexName`: of the first index of its layering that has the
+   * project, so a private project hides the upstream's of the same name; one the mirror of the
+   * upstream never saw is fetched from the upstream first.
+   * @throws UnknownIndexError, NotFoundException; UpstreamError when the upstream is needed and cannot answer.
    */
-  async projectPage(name: ProjectName): Promise<SimpleProject> {
-    const page = (await this.pages.projectPage(UPSTREAM_INDEX, name)) ?? ((await this.lazyMirror.ensure(name)) === 'missing' ? null : await this.pages.projectPage(UPSTREAM_INDEX, name));
-    if (page === null) throw new NotFoundException(`no project named '${name}' in the mirror${this.lazyMirror.offline ? '' : ' or upstream'}`);
-    return page;
+  async projectPage(indexName: string, name: ProjectName): Promise<SimpleProject> {
+    for (const index of await this.layering(indexName)) {
+      const page = await this.pages.projectPage(index, name);
+      if (page !== null) return page;
+      if (index === UPSTREAM_INDEX && (await this.lazyMirror.ensure(name)) !== 'missing') {
+        const fetched = await this.pages.projectPage(index, name);
+        if (fetched !== null) return fetched;
+      }
+    }
+    throw new NotFoundException(`no project named '${name}' in index ${indexName}${this.lazyMirror.offline ? '' : ' or the upstream behind it'}`);
   }
 
-  /** Every project the mirror has. */
-  projects(): Promise<{ projects: SimpleProjectEntry[]; serial: number }> {
-    return this.pages.projects(UPSTREAM_INDEX);
+  /** Every project of index `indexName` and of the indexes behind it (the first one's serial where several have a name). */
+  async projects(indexName: string): Promise<{ projects: SimpleProjectEntry[]; serial: number }> {
+    const byName = new Map<string, SimpleProjectEntry>();
+    let serial = 0;
+    for (const index of await this.layering(indexName)) {
+      const listed = await this.pages.projects(index);
+      for (const project of listed.projects) if (!byName.has(project.name)) byName.set(project.name, project);
+      serial = Math.max(serial, listed.serial);
+    }
+    return { projects: [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), serial };
+  }
+
+  /** The file the mirror lists under this hash and name (from memory while no project changed). */
+  private async listedFile(sha256: string, filename: string): Promise<IndexedFile | null> {
+    const key = `${sha256}/${filename}`;
+    const generation = this.changes.current();
+    const kept = this.listed.get(key);
+    if (kept !== undefined && generation !== null && kept.generation === generation) return kept.file;
+    const file = await this.pages.file(sha256, filename);
+    if (generation !== null) this.listed.set(key, { file, generation });
+    return file;
+  }
+
+  /** @throws UnknownIndexError */
+  private async layering(indexName: string): Promise<readonly string[]> {
+    if (indexName === UPSTREAM_INDEX) return [UPSTREAM_INDEX];
+    const layering = await this.registry.layering(indexName);
+    if (layering.length === 0) throw new UnknownIndexError(indexName);
+    return layering;
   }
 
   /**
@@ -62,7 +101,7 @@ export class IndexService {
    */
   async openFile(sha256: string, filename: string, stream: boolean): Promise<IndexFile> {
     const metadata = filename.endsWith(METADATA_SUFFIX);
-    const listed = await this.pages.file(sha256, metadata ? filename.slice(0, -METADATA_SUFFIX.length) : filename);
+    const listed = await this.listedFile(sha256, metadata ? filename.slice(0, -METADATA_SUFFIX.length) : filename);
     if (listed === null) throw new NotFoundException(`no file ${filename} with sha256 ${sha256} in the index`);
     let file: ProxiedFile;
     if (!metadata) {
@@ -76,6 +115,9 @@ export class IndexService {
     return { file, opened };
   }
 }
+
+/** Rows of files looked up, kept while no project changes (see rendered-pages.ts). */
+const LISTED_FILES = 100_000;
 
 /** PEP 658: the metadata file is at the distribution's URL with `.metadata` appended to the path. */
 function metadataUrl(url: string): string {

@@ -2,17 +2,23 @@
  * The simple API's URLs end in a slash (`/simple/`, `/simple/six/`), as PEP 503 asks, and NestJS
  * registers every route without one. Fastify's `ignoreTrailingSlash` would fix that for every
  * route of the API (`/v1/builds/` would list builds); this rewrites only the simple API's URLs to
- * their route, before routing. The handlers read `request.originalUrl` to redirect a URL that
+ * their route, before routing (and the upload URL `/{index}/` of twine's POST). The handlers read `request.originalUrl` to redirect a URL that
  * lacks the slash, as PyPI does.
  */
 import type { IncomingMessage } from 'node:http';
 
-const SIMPLE_WITH_SLASH = /^(\/simple(?:\/[^/?]+)?)\/(\?.*)?$/;
+/** The route of uploads, as Fastify names it. */
+export const UPLOAD_ROUTE = '/:index';
 
-/** The URL Fastify routes: a simple API URL without its trailing slash; any other as it is. */
+/** `/simple/`, `/simple/{project}/`, `/{index}/simple/`, `/{index}/simple/{project}/`. */
+const SIMPLE_WITH_SLASH = /^((?:\/[^/?]+)?\/simple(?:\/[^/?]+)?)\/(\?.*)?$/;
+/** `POST /{index}/`: where twine uploads (its repository URL). */
+const UPLOAD_WITH_SLASH = /^(\/[^/?]+)\/(\?.*)?$/;
+
+/** The URL Fastify routes: a simple API or upload URL without its trailing slash; any other as it is. */
 export function routeOfSimpleUrl(request: IncomingMessage): string {
   const url = request.url ?? '/';
-  const match = SIMPLE_WITH_SLASH.exec(url);
+  const match = (request.method === 'POST' ? UPLOAD_WITH_SLASH : SIMPLE_WITH_SLASH).exec(url);
   return match === null ? url : `${match[1]}${match[2] ?? ''}`;
 }
 

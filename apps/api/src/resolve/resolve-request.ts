@@ -11,7 +11,7 @@ import type { PrereleasePolicy } from '@venvfarm/resolver';
 import { z } from 'zod';
 import { LIMITS } from '../common/limits';
 import { reportInputError, reportProblem } from '../common/request-errors';
-import { NO_DIRECT_URL } from '../common/schemas';
+import { indexNameSchema, NO_DIRECT_URL } from '../common/schemas';
 
 const FORMATS = ['json', 'requirements.txt', 'pylock.toml'] as const;
 export type ResolveFormat = (typeof FORMATS)[number];
@@ -36,6 +36,8 @@ export interface ResolveRequest {
   readonly onlyBinary: boolean | readonly string[];
   readonly noBinary: boolean | readonly string[];
   readonly format: ResolveFormat | null;
+  /** A private index to resolve against (with what it is layered in front of); null: the mirror of the upstream. */
+  readonly index: string | null;
 }
 
 /** Where the defaults of python and platform come from (the server's own interpreter and machine); null when it has none. */
@@ -68,6 +70,7 @@ export const ResolveBodySchema = z
       .nullable()
       .optional()
       .describe('Ignore files uploaded after this time'),
+    index: indexNameSchema.optional().describe('A private index to resolve against: its projects, then (when it is layered in front of the upstream) the projects it does not have'),
     only_binary: nameList.describe('Projects to install from wheels only, or ":all:"'),
     no_binary: nameList.describe('Projects to install from sdists only, or ":all:"'),
     format: z.enum(FORMATS).optional().describe('Answer format; else chosen by Accept, JSON by default'),
@@ -214,6 +217,7 @@ export function toResolveRequest(body: ResolveBody, ctx: z.RefinementCtx, defaul
     onlyBinary: merge(onlyBinary, txt?.onlyBinary ?? []),
     noBinary: merge(noBinary, txt?.noBinary ?? []),
     format: body.format ?? null,
+    index: body.index ?? null,
   };
 }
 

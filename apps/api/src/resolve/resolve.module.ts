@@ -1,3 +1,4 @@
+import { IndexRegistryModule } from '../index/index-registry.module';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
@@ -20,7 +21,7 @@ function routePath(controller: object, handler: object): string {
 }
 
 /** `POST /v1/resolve`; known requests whose answer is held and current are answered in front of Fastify (CachedAnswers). */
-@Module({ imports: [ResolutionModule, LazyMirrorModule, AuthModule], controllers: [ResolveController], providers: [ResolveService, CachedAnswers], exports: [ResolveService] })
+@Module({ imports: [ResolutionModule, LazyMirrorModule, AuthModule, IndexRegistryModule], controllers: [ResolveController], providers: [ResolveService, CachedAnswers], exports: [ResolveService] })
 export class ResolveModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,

@@ -7,13 +7,15 @@ import { MirrorResolution, ResolveRepository, resolveOnMirror } from '@venvfarm/
 import { LazyMirror } from '@venvfarm/mirror';
 import { parseProjectName } from '@venvfarm/pep508';
 import { UpstreamClient, UpstreamError } from '@venvfarm/upstream';
+import { IndexRegistryRepository, UnknownIndexError } from '@venvfarm/index';
 import { Metrics } from '../observability/metrics/metrics';
 import { HotAnswer, HotAnswers, ProjectChanges, SerialReads } from '@venvfarm/resolution';
 import { CacheEntry, ResolveCache } from '@venvfarm/resolution';
 import { LRUCache } from 'lru-cache';
 import { canonicalRequest, ResolveFormat, ResolveRequest } from './resolve-request';
 
-const INDEX = 'pypi';
+/** The mirror of the upstream: what a request that names no index resolves against. */
+const UPSTREAM_INDEXES: readonly string[] = ['pypi'];
 /** How long shutdown waits for resolutions still under way (well inside the SIGTERM bound). */
 const SHUTDOWN_WAIT_MS = 3_000;
 
@@ -65,7 +67,11 @@ export class ResolveService implements OnApplicationShutdown {
   private readonly computing = new Set<Promise<unknown>>();
   /** The generation of project changes in which a hot answer's serials were last found current. */
   private readonly checkedIn = new WeakMap<HotAnswer<ResolveAnswer>, number>();
-  private readonly serials: SerialReads;
+  /** Serial readers by layering of indexes (`acme>pypi`). */
+  private readonly serials = new Map<string, SerialReads>();
+  private readonly repository: ResolveRepository;
+  /** Layerings of private indexes, by name (an index's layering is fixed when it is made). */
+  private readonly layerings = new Map<string, readonly string[]>();
 
   constructor(
     private readonly db: Database,
@@ -75,24 +81,48 @@ export class ResolveService implements OnApplicationShutdown {
     private readonly lazyMirror: LazyMirror,
     private readonly metrics: Metrics,
     private readonly changes: ProjectChanges,
+    private readonly registry: IndexRegistryRepository,
   ) {
-    const repository = new ResolveRepository(db.pool);
-    this.serials = new SerialReads((names) => repository.projectSerials(names, INDEX));
+    this.repository = new ResolveRepository(db.pool);
+  }
+
+  /**
+   * The indexes a request resolves against, first first: the mirror of the upstream, or a private
+   * index and what it is layered in front of.
+   * @throws UnknownIndexError (404)
+   */
+  private async layering(index: string | null): Promise<readonly string[]> {
+    if (index === null) return UPSTREAM_INDEXES;
+    let layering = this.layerings.get(index);
+    if (layering === undefined) {
+      layering = await this.registry.layering(index);
+      if (layering.length === 0) throw new UnknownIndexError(index);
+      this.layerings.set(index, layering);
+    }
+    return layering;
+  }
+
+  private serialReads(indexes: readonly string[]): SerialReads {
+    const key = indexes.join('>');
+    let reads = this.serials.get(key);
+    if (reads === undefined) this.serials.set(key, (reads = new SerialReads((names) => this.repository.projectSerials(names, indexes))));
+    return reads;
   }
 
   /** Answers a request the edge validated (see ResolveRequestDto). */
   async resolve(request: ResolveRequest, options: { noCache: boolean }): Promise<ResolveResult> {
     const started = performance.now();
-    const key = createHash('sha256').update(canonicalRequest(request, INDEX)).digest('hex');
+    const indexes = await this.layering(request.index);
+    const key = createHash('sha256').update(canonicalRequest(request, indexes.join('>'))).digest('hex');
     if (!options.noCache) {
-      const entry = await this.cached(key);
+      const entry = await this.cached(key, indexes);
       this.metrics.resolveCacheLookup(entry !== null);
       if (entry !== null) return { answer: entry.answer, json: entry.json, format: request.format, cached: true, timings: { total_ms: round(performance.now() - started) } };
     }
     // no-cache asks for a fresh computation: it neither reads the cache nor joins one running.
     let running = options.noCache ? undefined : this.inflight.get(key);
     if (running === undefined) {
-      running = this.compute(key, request);
+      running = this.compute(key, request, indexes);
       const settled = running.catch(() => undefined).finally(() => this.computing.delete(settled));
       this.computing.add(settled);
       if (!options.noCache) {
@@ -128,7 +158,7 @@ export class ResolveService implements OnApplicationShutdown {
    * answer whose serials were found current in this generation of project changes is valid
    * without reading them again (nothing changed since); any other is checked against the serials.
    */
-  private async cached(key: string): Promise<HotAnswer<ResolveAnswer> | null> {
+  private async cached(key: string, indexes: readonly string[]): Promise<HotAnswer<ResolveAnswer> | null> {
     const current = this.currentHotAnswer(key);
     if (current !== undefined) return current;
     let entry = this.hot.get(key);
@@ -139,7 +169,7 @@ export class ResolveService implements OnApplicationShutdown {
     }
     // Taken before the read: a change that lands meanwhile makes the next hit check again.
     const generation = this.changes.current();
-    if (!(await this.stillValid(entry))) {
+    if (!(await this.stillValid(entry, indexes))) {
       this.hot.delete(key);
       return null;
     }
@@ -165,8 +195,8 @@ export class ResolveService implements OnApplicationShutdown {
   }
 
   /** Valid while every touched project has the serial it had (and absent ones are still absent). */
-  private async stillValid(entry: CacheEntry<ResolveAnswer>): Promise<boolean> {
-    const now = await this.serials.read(entry.touched.map(([name]) => name));
+  private async stillValid(entry: CacheEntry<ResolveAnswer>, indexes: readonly string[]): Promise<boolean> {
+    const now = await this.serialReads(indexes).read(entry.touched.map(([name]) => name));
     return entry.touched.every(([name, serial]) => (now.get(name) ?? null) === serial);
   }
 
@@ -194,7 +224,7 @@ export class ResolveService implements OnApplicationShutdown {
     }
   }
 
-  private async compute(key: string, request: ResolveRequest): Promise<{ entry: HotAnswer<ResolveAnswer>; timings: Record<string, number> }> {
+  private async compute(key: string, request: ResolveRequest, indexes: readonly string[]): Promise<{ entry: HotAnswer<ResolveAnswer>; timings: Record<string, number> }> {
     // Taken before the resolution reads the mirror: its serials are current in this generation
     // unless a change lands meanwhile (which starts another, and the next hit checks again).
     const generation = this.changes.current();
@@ -211,9 +241,11 @@ export class ResolveService implements OnApplicationShutdown {
         deadline: Date.now() + this.config.resolveTimeoutMs,
       },
       {
-        indexName: INDEX,
-        fetchMissing: this.config.offline ? undefined : (name) => this.fetchMissing(name),
-        fetchMetadata: this.config.offline ? undefined : (name, version) => this.fetchMetadata(name, version),
+        indexes,
+        // Only a layering that ends in the mirror of the upstream may fetch from the upstream.
+        ...(this.config.offline || !indexes.includes(UPSTREAM_INDEXES[0])
+          ? {}
+          : { fetchMissing: (name: string) => this.fetchMissing(name), fetchMetadata: (name: string, version: string) => this.fetchMetadata(name, version) }),
       },
     );
     const answer = this.answer(key, request, resolution);

@@ -6,14 +6,9 @@
  * runs with no index to fetch it from. Only the root's `pyproject.toml` counts (a vendored
  * project's deeper down does not).
  */
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { archiveFormatOf, readArchiveMember } from '@venvfarm/artifacts';
 import { parseRequirement } from '@venvfarm/pep508';
 import { parse as parseToml } from 'smol-toml';
-import * as tar from 'tar-stream';
-import * as yauzl from 'yauzl';
 
 /** What pip builds a project with that declares nothing (PEP 517's fallback). */
 export const LEGACY_BUILD_REQUIREMENTS: readonly string[] = ['setuptools>=40.8.0', 'wheel'];
@@ -55,63 +50,6 @@ function isRootPyproject(name: string): boolean {
   return parts.length === 2 && parts[1] === 'pyproject.toml';
 }
 
-/** The refusal of a pyproject.toml over {@link LARGEST_PYPROJECT}. */
-function tooLargeError(): Error {
-  return new Error(`pyproject.toml is larger than ${LARGEST_PYPROJECT} bytes`);
-}
-
-/** The `pyproject.toml` text at the root of a tar archive (`<base>/pyproject.toml`), or null. */
-async function pyprojectInTar(source: Readable, gzipped: boolean): Promise<string | null> {
-  const extract = tar.extract();
-  let found: string | null = null;
-  let tooLarge = false;
-  extract.on('entry', (header, stream, next) => {
-    if (found === null && header.type === 'file' && isRootPyproject(header.name)) {
-      if ((header.size ?? 0) > LARGEST_PYPROJECT) tooLarge = true;
-      else {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
-        stream.on('end', () => {
-          found = Buffer.concat(chunks).toString('utf8');
-          next();
-        });
-        return;
-      }
-    }
-    stream.on('end', next);
-    stream.resume();
-  });
-  if (gzipped) await pipeline(source, createGunzip(), extract);
-  else await pipeline(source, extract);
-  if (tooLarge) throw tooLargeError();
-  return found;
-}
-
-/** The `pyproject.toml` text at the root of a zip archive (`<base>/pyproject.toml`), or null. */
-async function pyprojectInZip(path: string): Promise<string | null> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(path, { lazyEntries: true, strictFileNames: false }, (err, opened) => (err ? reject(err) : resolve(opened))));
-  try {
-    return await new Promise<string | null>((resolve, reject) => {
-      zip.on('error', reject);
-      zip.on('end', () => resolve(null));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (!isRootPyproject(entry.fileName)) return zip.readEntry();
-        if (entry.uncompressedSize > LARGEST_PYPROJECT) return reject(tooLargeError());
-        zip.openReadStream(entry, (err, stream) => {
-          if (err) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('error', reject);
-          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        });
-      });
-      zip.readEntry();
-    });
-  } finally {
-    zip.close();
-  }
-}
-
 /**
  * The build requirements of the sdist at `path` (its name: `filename`). Reads `.tar.gz`, `.tgz`
  * and `.tar` archives (PEP 625's format and its uncompressed form) and `.zip` (the legacy format
@@ -119,12 +57,11 @@ async function pyprojectInZip(path: string): Promise<string | null> {
  * @throws UnreadableSdistError
  */
 export async function readBuildRequirements(path: string, filename: string): Promise<string[]> {
-  const gzipped = /\.(tar\.gz|tgz)$/i.test(filename);
-  const zipped = /\.zip$/i.test(filename);
-  if (!gzipped && !zipped && !/\.tar$/i.test(filename)) throw new UnreadableSdistError(filename, 'only .tar.gz, .tar and .zip sdists can be built; this format is not read');
+  const format = filename.endsWith('.whl') ? null : archiveFormatOf(filename);
+  if (format === null) throw new UnreadableSdistError(filename, 'only .tar.gz, .tar and .zip sdists can be built; this format is not read');
   let text: string | null;
   try {
-    text = zipped ? await pyprojectInZip(path) : await pyprojectInTar(createReadStream(path), gzipped);
+    text = (await readArchiveMember(path, format, isRootPyproject, LARGEST_PYPROJECT))?.bytes.toString('utf8') ?? null;
   } catch (error) {
     throw new UnreadableSdistError(filename, `the archive cannot be read: ${(error as Error).message}`);
   }

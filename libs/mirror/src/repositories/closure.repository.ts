@@ -27,8 +27,8 @@ export interface ClosureRoot {
 export interface ClosureOptions {
   /** Per reach (a root or a distinct requirement), the newest N candidates within its ranges. Default 20. */
   readonly window?: number;
-  /** The index whose projects are searched. Default 'pypi'. */
-  readonly indexName?: string;
+  /** The indexes whose projects are searched, first first: a name is the project of the first that has it. Default ['pypi']. */
+  readonly indexes?: readonly string[];
 }
 
 /** A parsed Requires-Dist entry of some metadata. */
@@ -151,7 +151,7 @@ export async function candidateClosure(pool: Pool, roots: readonly ClosureRoot[]
     extras: root.extras ?? [],
   }));
   const excluded = await excludedRequiresPython(pool, target.pythonFull.key());
-  const rows = await runClosureQuery(pool, [JSON.stringify(rootsJson), priority.tags, window, options.indexName ?? 'pypi', excluded]);
+  const rows = await runClosureQuery(pool, [JSON.stringify(rootsJson), priority.tags, window, options.indexes ?? ['pypi'], excluded]);
   return assemble(rows, priority);
 }
 

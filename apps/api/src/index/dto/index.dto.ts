@@ -2,11 +2,17 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { LIMITS } from '../../common/limits';
-import { projectNameSpellingSchema } from '../../common/schemas';
+import { indexNameSchema, projectNameSpellingSchema } from '../../common/schemas';
 import { isSimpleFormat } from '@venvfarm/index';
 
 /** `{project}` of `/simple/{project}/`. */
 export class SimpleProjectParamsDto extends createZodDto(z.strictObject({ project: projectNameSpellingSchema })) {}
+
+/** `{index}` of `/{index}/simple/` and of uploads. */
+export class IndexParamsDto extends createZodDto(z.strictObject({ index: indexNameSchema })) {}
+
+/** `{index}` and `{project}` of `/{index}/simple/{project}/`. */
+export class PrivateSimpleProjectParamsDto extends createZodDto(z.strictObject({ index: indexNameSchema, project: projectNameSpellingSchema })) {}
 
 /** `?format=` of the simple pages (PyPI's override of the Accept header). */
 export class SimpleQueryDto extends createZodDto(
