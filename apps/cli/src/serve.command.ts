@@ -26,6 +26,10 @@ export function serveCommand(): Command {
       if (!existsSync(api)) throw new Error(`the API is not built (${api} is missing); run npm run build`);
       const child = spawn(process.execPath, [api], {
         stdio: 'inherit',
+        // A process group of its own: Ctrl-C on a terminal signals the whole foreground group, and
+        // would reach the embedded PostgreSQL (the server's child) before the server has stopped
+        // using it. This command passes the signal on to the server alone, which stops in order.
+        detached: true,
         env: {
           ...process.env,
           HOST: options.host,
@@ -35,7 +39,7 @@ export function serveCommand(): Command {
         },
       });
       let stopping: NodeJS.Signals | null = null;
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
         process.on(signal, () => {
           stopping = signal;
           child.kill(signal);
