@@ -14,14 +14,3 @@ CREATE TABLE index_tokens (
   created_at  timestamptz NOT NULL DEFAULT now(),
   revoked_at  timestamptz
 );
-
--- The project `name` (normalized) means in the indexes `index_names`, first first.
-CREATE FUNCTION venvfarm_project(index_names text[], name text) RETURNS int
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT p.id
-  FROM unnest(index_names) WITH ORDINALITY AS i (index_name, n)
-  JOIN indexes x ON x.name = i.index_name
-  JOIN projects p ON p.index_id = x.id AND p.name = venvfarm_project.name
-  ORDER BY i.n
-  LIMIT 1
-$$;

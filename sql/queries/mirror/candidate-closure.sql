@@ -36,6 +36,10 @@
 --                modern pip and uv treat a release with invalid metadata)
 --   missing      project (a reached name the mirror does not have: a lazy fetch candidate)
 WITH RECURSIVE
+-- The indexes in the order given: a name is the project of the first of them that has it.
+layers AS MATERIALIZED (
+  SELECT x.id, i.n FROM unnest($4::text[]) WITH ORDINALITY AS i (name, n) JOIN indexes x ON x.name = i.name
+),
 -- An uncorrelated IN over this becomes one hash table per execution, also in a generic plan
 -- (`IS TRUE` keeps the planner from turning it into a join per file).
 target_tags AS MATERIALIZED (
@@ -97,7 +101,8 @@ walk (target, ranges, extras, release_id, file_ids, metadata_id) AS (
       SELECT w.extras, NULL, NULL, mid FROM unnest(candidate.metadata_ids) AS mid
     ) AS out
     WHERE w.target IS NOT NULL
-      AND p.id = venvfarm_project($4::text[], w.target)
+      -- A scalar subquery: an index probe per layer, planned with the query (a function would be planned per call).
+      AND p.id = (SELECT lp.id FROM layers l JOIN projects lp ON lp.index_id = l.id AND lp.name = w.target ORDER BY l.n LIMIT 1)
     UNION ALL
     -- A metadata row yields a reach per valid, followed requirement.
     SELECT q.target,
@@ -165,4 +170,4 @@ SELECT DISTINCT 'missing', NULL::bigint, w.target, NULL, NULL::bytea, NULL::bool
 FROM walk w
 WHERE w.target IS NOT NULL
   -- A function call per reached name: a probe of the projects index, also in a generic plan.
-  AND venvfarm_project($4::text[], w.target) IS NULL;
+  AND NOT EXISTS (SELECT 1 FROM layers l JOIN projects lp ON lp.index_id = l.id AND lp.name = w.target);

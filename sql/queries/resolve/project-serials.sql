@@ -2,4 +2,13 @@
 -- resolution is still valid; a project absent from the answer is not mirrored.
 SELECT p.name, p.serial
 FROM projects p
-WHERE p.id IN (SELECT venvfarm_project($2::text[], name) FROM unnest($1::text[]) AS name);
+WHERE p.id IN (
+  SELECT (
+    SELECT lp.id
+    FROM unnest($2::text[]) WITH ORDINALITY AS i (name, n)
+    JOIN indexes x ON x.name = i.name
+    JOIN projects lp ON lp.index_id = x.id AND lp.name = wanted.name
+    ORDER BY i.n LIMIT 1
+  )
+  FROM unnest($1::text[]) AS wanted (name)
+);

@@ -12,5 +12,11 @@ FROM projects p
 JOIN releases r ON r.project_id = p.id
 JOIN files f ON f.release_id = r.id
 JOIN metadata m ON m.id = f.metadata_id
-WHERE p.id = venvfarm_project($3::text[], $1)
+WHERE p.id = (
+    SELECT lp.id
+    FROM unnest($3::text[]) WITH ORDINALITY AS i (name, n)
+    JOIN indexes x ON x.name = i.name
+    JOIN projects lp ON lp.index_id = x.id AND lp.name = $1
+    ORDER BY i.n LIMIT 1
+  )
   AND r.version = ANY ($2::text[]);

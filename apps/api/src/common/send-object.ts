@@ -19,7 +19,7 @@ export interface StoredObject {
   readonly etag: string;
   readonly contentType: string;
   /** Its bytes, or those of an inclusive range. */
-  read(range?: { start: number; end: number }): Promise<Readable>;
+  read(range?: { start: number; end: number }): Promise<Readable | Buffer>;
 }
 
 /** Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for it). */

@@ -44,7 +44,6 @@ export class FilesController {
       void reply.code(200).send(opened.stream);
       return;
     }
-    const store = this.index.store;
-    await sendObject(reply, { name: params.filename, size: opened.size, etag, contentType, read: (r) => store.read(file.sha256, r) }, range, matchesEtag(ifNoneMatch, etag) ? ifNoneMatch : undefined);
+    await sendObject(reply, { name: params.filename, size: opened.size, etag, contentType, read: (r) => this.index.readStored(file.sha256, opened.size, r) }, range, matchesEtag(ifNoneMatch, etag) ? ifNoneMatch : undefined);
   }
 }

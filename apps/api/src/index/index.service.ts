@@ -6,6 +6,8 @@ import type { ProjectName } from '@venvfarm/pep508';
 import { UpstreamClient } from '@venvfarm/upstream';
 import { ProjectChanges } from '@venvfarm/resolution';
 import { LRUCache } from 'lru-cache';
+import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { Metrics } from '../observability/metrics/metrics';
 
 /** The index the mirror of the upstream is kept in (the lazy mirror writes into it). */
@@ -24,6 +26,7 @@ export interface IndexFile {
 export class IndexService {
   private readonly logger = new Logger('index');
   private readonly proxy: FileProxy;
+  private readonly smallFiles = new LRUCache<string, Buffer>({ maxSize: SMALL_FILES_BYTES, sizeCalculation: (bytes) => bytes.length + 100 });
   private readonly listed = new LRUCache<string, { file: IndexedFile | null; generation: number }>({ max: LISTED_FILES });
 
   constructor(
@@ -74,6 +77,20 @@ export class IndexService {
     return { projects: [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), serial };
   }
 
+  /**
+   * The bytes of a stored blob of `size` bytes, or of an inclusive range of them: from memory for
+   * small files (read once), else streamed from the store.
+   */
+  async readStored(sha256: string, size: number, range?: { start: number; end: number }): Promise<Readable | Buffer> {
+    if (size > SMALL_FILE) return this.store.read(sha256, range);
+    let bytes = this.smallFiles.get(sha256);
+    if (bytes === undefined) {
+      bytes = await buffer(await this.store.read(sha256));
+      this.smallFiles.set(sha256, bytes);
+    }
+    return range === undefined ? bytes : bytes.subarray(range.start, range.end + 1);
+  }
+
   /** The file the mirror lists under this hash and name (from memory while no project changed). */
   private async listedFile(sha256: string, filename: string): Promise<IndexedFile | null> {
     const key = `${sha256}/${filename}`;
@@ -115,6 +132,11 @@ export class IndexService {
     return { file, opened };
   }
 }
+
+/** Stored files this small are kept in memory once read: blobs never change, and most metadata files and pure-Python wheels are this small. */
+const SMALL_FILE = 256 * 1024;
+/** Bytes of small files kept. */
+const SMALL_FILES_BYTES = 64 * 2 ** 20;
 
 /** Rows of files looked up, kept while no project changes (see rendered-pages.ts). */
 const LISTED_FILES = 100_000;
