@@ -96,6 +96,27 @@ describe('the package index with real pip', () => {
     expect(json.stdout).toMatch(/Fetched page \S+\/simple\/idna\/ as application\/vnd\.pypi\.simple\.v1\+json/);
   }, 300_000);
 
+  it('answers a kept page and a small stored file again with the same bytes and headers (from the lane in front of Fastify), and 304s', async () => {
+    const http = () => request(index.app.getHttpServer());
+    const json = 'application/vnd.pypi.simple.v1+json';
+    const first = await http().get('/simple/idna/').set('Accept', json).expect(200);
+    const again = await http().get('/simple/idna/').set('Accept', json).expect(200);
+    for (const header of ['etag', 'content-type', 'cache-control', 'vary', 'x-pypi-last-serial', 'content-length']) expect([header, again.headers[header]]).toEqual([header, first.headers[header]]);
+    expect(again.text).toBe(first.text);
+    await http().get('/simple/idna/').set('Accept', json).set('If-None-Match', first.headers.etag as string).expect(304);
+    const html = await http().get('/simple/idna/').expect(200);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    // A wheel's metadata file is small: once read, it is held in memory and answered from there.
+    const wheel = (first.body.files as { filename: string; url: string; 'core-metadata': false | { sha256: string } }[]).find((f) => f['core-metadata'] !== false)!;
+    const path = new URL(`${wheel.url}.metadata`, `${index.url}/simple/idna/`).pathname;
+    const metadata = [await http().get(path).expect(200), await http().get(path).expect(200)];
+    expect(metadata[1].text).toBe(metadata[0].text);
+    expect(metadata.map((m) => m.headers.etag)).toEqual([`"${(wheel['core-metadata'] as { sha256: string }).sha256}"`, `"${(wheel['core-metadata'] as { sha256: string }).sha256}"`]);
+    await http().get(path).set('If-None-Match', metadata[0].headers.etag as string).expect(304);
+    const ranged = await http().get(path).set('Range', 'bytes=0-9').expect(206);
+    expect(ranged.text).toBe(metadata[0].text.slice(0, 10));
+  });
+
   it('refuses path traversal, absurd names and unknown files clearly, and stores nothing for them', async () => {
     const store = index.app.get(ArtifactStore);
     const http = () => request(index.app.getHttpServer());

@@ -26,6 +26,8 @@ export interface IndexFile {
 export class IndexService {
   private readonly logger = new Logger('index');
   private readonly proxy: FileProxy;
+  /** The counter's child, bound once: an observation with labels hashes them each time. */
+  private readonly servedFromStore: { inc(): void };
   private readonly smallFiles = new LRUCache<string, Buffer>({ maxSize: SMALL_FILES_BYTES, sizeCalculation: (bytes) => bytes.length + 100 });
   private readonly listed = new LRUCache<string, { file: IndexedFile | null; generation: number }>({ max: LISTED_FILES });
 
@@ -38,6 +40,7 @@ export class IndexService {
     private readonly metrics: Metrics,
     private readonly changes: ProjectChanges,
   ) {
+    this.servedFromStore = metrics.indexFiles.labels({ source: 'store' });
     this.proxy = new FileProxy(store, (url) => upstream.downloadFile(url), {
       onMismatch: (file, error) => {
         this.metrics.indexHashMismatches.inc();
@@ -91,6 +94,22 @@ export class IndexService {
     return range === undefined ? bytes : bytes.subarray(range.start, range.end + 1);
   }
 
+  /**
+   * A small stored file (or a wheel's metadata file) held in memory, when its row is known in
+   * this generation of project changes: what the lane in front of Fastify answers, synchronously.
+   */
+  keptSmallFile(sha256: string, filename: string): { bytes: Buffer; sha256: string } | undefined {
+    const metadata = filename.endsWith(METADATA_SUFFIX);
+    const kept = this.listed.get(`${sha256}/${metadata ? filename.slice(0, -METADATA_SUFFIX.length) : filename}`);
+    const generation = this.changes.current();
+    if (kept === undefined || kept.file === null || generation === null || kept.generation !== generation) return undefined;
+    const served = metadata ? kept.file.metadataSha256 : sha256;
+    const bytes = served === null ? undefined : this.smallFiles.get(served);
+    if (served === null || bytes === undefined) return undefined;
+    this.servedFromStore.inc();
+    return { bytes, sha256: served };
+  }
+
   /** The file the mirror lists under this hash and name (from memory while no project changed). */
   private async listedFile(sha256: string, filename: string): Promise<IndexedFile | null> {
     const key = `${sha256}/${filename}`;
@@ -128,7 +147,7 @@ export class IndexService {
       file = { sha256: listed.metadataSha256, filename, url: listed.url === null ? null : metadataUrl(listed.url), size: null };
     }
     const opened = await this.proxy.open(file, { stream });
-    if (opened.kind === 'stored') this.metrics.indexFiles.inc({ source: 'store' });
+    if (opened.kind === 'stored') this.servedFromStore.inc();
     return { file, opened };
   }
 }

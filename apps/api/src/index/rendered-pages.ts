@@ -22,6 +22,9 @@ export interface RenderedPage {
   readonly contentType: string;
 }
 
+/** Project pages change with the mirror: CDNs and installers may keep them this long, as PyPI's are. */
+export const PAGE_CACHE_CONTROL = 'public, max-age=600';
+
 /** Bytes of pages kept: the largest projects' pages are a few MB each. */
 const KEPT_BYTES = 128 * 2 ** 20;
 
@@ -54,6 +57,13 @@ export class RenderedPages {
       const { projects, serial } = await this.index.projects(indexName);
       return { text: type === SIMPLE_V1_JSON ? rootJson(projects, serial) : rootHtml(projects), serial };
     });
+  }
+
+  /** A kept project page that is current, or undefined (synchronous: the lane in front of Fastify asks). */
+  keptProject(indexName: string, name: string, type: SimpleMediaType): RenderedPage | undefined {
+    const kept = this.kept.get(`p\0${indexName}\0${name}\0${type}`);
+    const generation = this.changes.current();
+    return kept !== undefined && generation !== null && kept.generation === generation ? kept : undefined;
   }
 
   private async rendered(key: string, type: SimpleMediaType, render: () => Promise<{ text: string; serial: number }>): Promise<RenderedPage> {

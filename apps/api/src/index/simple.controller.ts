@@ -8,11 +8,9 @@ import { ApiErrorResponses } from '../common/api-errors.decorator';
 import { matchesEtag } from '../common/send-object';
 import { IndexParamsDto, PrivateSimpleProjectParamsDto, SimpleProjectParamsDto, SimpleQueryDto } from './dto/index.dto';
 import { UPSTREAM_INDEX } from './index.service';
-import { RenderedPage, RenderedPages } from './rendered-pages';
+import { PAGE_CACHE_CONTROL, RenderedPage, RenderedPages } from './rendered-pages';
 import { hasTrailingSlash } from './simple-urls';
 
-/** Project pages change with the mirror: CDNs and installers may keep them this long, as PyPI's are. */
-const PAGE_CACHE_CONTROL = 'public, max-age=600';
 
 const ACCEPT_DOC = 'PEP 691 negotiation: `application/vnd.pypi.simple.v1+json`, `application/vnd.pypi.simple.v1+html` or `text/html` (the default)';
 const PROJECT_SUMMARY = "A project's files (PEP 503/691 page, PEP 658 metadata, PEP 592 yanks, PEP 700 fields)";
