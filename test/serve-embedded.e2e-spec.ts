@@ -52,7 +52,9 @@ async function serve(dataDir: string, upstream: string): Promise<{ child: ChildP
 async function stop(child: ChildProcess): Promise<number | null> {
   const exited = once(child, 'exit');
   process.kill(-child.pid!, 'SIGINT');
-  const [code] = (await Promise.race([exited, new Promise((r) => setTimeout(() => r([undefined]), 10_000))])) as [number | null | undefined];
+  let timer: NodeJS.Timeout | undefined;
+  const [code] = (await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r([undefined]), 10_000)))])) as [number | null | undefined];
+  clearTimeout(timer);
   if (code === undefined) {
     process.kill(-child.pid!, 'SIGKILL');
     throw new Error('serve did not stop within 10 s of Ctrl-C');

@@ -25,7 +25,8 @@ export function serveCommand(): Command {
       const api = resolve(__dirname, '../api/main.js');
       if (!existsSync(api)) throw new Error(`the API is not built (${api} is missing); run npm run build`);
       const child = spawn(process.execPath, [api], {
-        stdio: 'inherit',
+        // The IPC channel tells the server when this command is gone (apps/api/src/main.ts).
+        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
         // A process group of its own: Ctrl-C on a terminal signals the whole foreground group, and
         // would reach the embedded PostgreSQL (the server's child) before the server has stopped
         // using it. This command passes the signal on to the server alone, which stops in order.
