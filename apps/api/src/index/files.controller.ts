@@ -3,7 +3,7 @@ import { ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadAccess } from '../auth/access.decorator';
 import { ApiErrorResponses } from '../common/api-errors.decorator';
-import { IMMUTABLE, matchesEtag, sendObject } from '../common/send-object';
+import { IMMUTABLE, sendObject } from '../common/send-object';
 import { FileParamsDto } from './dto/index.dto';
 import { IndexService } from './index.service';
 
@@ -44,6 +44,6 @@ export class FilesController {
       void reply.code(200).send(opened.stream);
       return;
     }
-    await sendObject(reply, { name: params.filename, size: opened.size, etag, contentType, read: (r) => this.index.readStored(file.sha256, opened.size, r) }, range, matchesEtag(ifNoneMatch, etag) ? ifNoneMatch : undefined);
+    await sendObject(reply, { name: params.filename, size: opened.size, etag, contentType, read: (r) => this.index.readStored(file.sha256, opened.size, r) }, range, ifNoneMatch);
   }
 }

@@ -35,7 +35,7 @@ export class IndexService {
     private readonly pages: SimpleIndexRepository,
     private readonly registry: IndexRegistryRepository,
     private readonly lazyMirror: LazyMirror,
-    readonly store: ArtifactStore,
+    private readonly store: ArtifactStore,
     upstream: UpstreamClient,
     private readonly metrics: Metrics,
     private readonly changes: ProjectChanges,
