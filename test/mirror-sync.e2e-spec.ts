@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { Version } from '@venvfarm/pep440';
 import { createTestDatabase } from '@venvfarm/db/testing';
-import { ensureProject, parseAllowList, ReleaseFilter, syncMirror, SyncSummary } from '@venvfarm/mirror';
+import { candidateClosure, ensureProject, LazyMirror, parseAllowList, PENDING_SERIAL, ReleaseFilter, startEnsuring, syncMirror, SyncSummary } from '@venvfarm/mirror';
+import { SpecifierSet } from '@venvfarm/pep440';
+import { parseProjectName, parseTarget } from '@venvfarm/pep508';
 import { ChangelogEntry, RetryEvent, UpstreamClient } from '@venvfarm/upstream';
 import { mirrorSyncCommand } from '../apps/cli/src/mirror-sync.command';
 import { POPULAR_TXT, PypiSim, REPO_ROOT, startPypiSim } from './support/pypi-sim';
@@ -203,6 +205,46 @@ describe('mirror sync against pypi-sim', () => {
     expect((await sim.stats()).requests.simple_project).toBe(2);
     expect((await releaseCounts(viaChangelog.pool)).get('zope-interface')).toBeGreaterThan(10);
     expect((await ensureProject(viaChangelog.pool, upstream, 'zope-interface')).status).toBe('present');
+  });
+});
+
+describe('lazy mirror of a large project', () => {
+  it('lists its files at once and fetches their metadata after; until then the resolver does not see it', async () => {
+    // numpy: hundreds of releases with wheels, a `.metadata` file per release and build, each 100 ms away.
+    const slow = await startPypiSim({ projectsFile: POPULAR_TXT, args: ['--latency-ms', '100'] });
+    const db = await createTestDatabase();
+    const target = parseTarget({ python: '3.11', platform: 'x86_64-manylinux_2_28' });
+    const closure = () => candidateClosure(db.pool, [{ name: parseProjectName('numpy'), specifier: SpecifierSet.parse('') }], target);
+    const state = async () =>
+      (
+        await db.pool.query<{ serial: string; files: number; wheels: number; with_metadata: number }>(`SELECT p.serial, count(f.id)::int AS files,
+            (count(f.id) FILTER (WHERE f.metadata_sha256 IS NOT NULL))::int AS wheels, (count(f.id) FILTER (WHERE f.metadata_id IS NOT NULL))::int AS with_metadata
+          FROM projects p JOIN releases r ON r.project_id = p.id JOIN files f ON f.release_id = r.id WHERE p.name = 'numpy' GROUP BY p.serial`)
+      ).rows;
+    try {
+      const upstream = new UpstreamClient(slow.simpleUrl);
+      const ensuring = startEnsuring(db.pool, upstream, 'NumPy');
+      expect(await ensuring.listed).toMatchObject({ status: 'fetched', name: 'numpy' });
+      const [listed] = await state();
+      expect(Number(listed.serial)).toBe(PENDING_SERIAL);
+      expect(listed.files).toBeGreaterThan(1000);
+      expect(listed.with_metadata).toBeLessThan(listed.wheels);
+      expect((await closure()).missing).toEqual(['numpy']);
+      // The resolver's way in waits for the metadata (joining the fetch under way); the index's would not.
+      expect(await new LazyMirror(db.pool, upstream, { offline: false }).ensure(parseProjectName('numpy'))).toBe('fetched');
+      const [complete] = await state();
+      expect(Number(complete.serial)).toBeGreaterThan(0);
+      expect(complete.files).toBe(listed.files);
+      expect(complete.with_metadata).toBe(complete.wheels);
+      expect((await ensuring.complete).failures).toEqual([]);
+      const resolvable = await closure();
+      expect(resolvable.missing).toEqual([]);
+      expect(resolvable.projects.get('numpy')?.length).toBeGreaterThan(0);
+      expect((await slow.stats()).requests.simple_project).toBe(1);
+    } finally {
+      await db.drop();
+      await slow.stop();
+    }
   });
 });
 

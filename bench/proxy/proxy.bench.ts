@@ -39,7 +39,7 @@ import { LoadFigure, LoadTarget, measureRounds, medianRun } from '../support/loa
 import { startNginx } from '../support/nginx';
 import { markdownTable, thousands } from '../support/table';
 import { Teardown } from '../support/teardown';
-import { checkSame, PageFile, sameFile, samePage, Served, SIMPLE_JSON } from './same-bytes';
+import { checkSame, get, PageFile, sameFile, samePage, Served, SIMPLE_JSON } from './same-bytes';
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const API = join(REPO_ROOT, 'dist', 'apps', 'api', 'main.js');
@@ -169,6 +169,8 @@ async function main(teardown: Teardown): Promise<boolean> {
   const wheelhouse = new Set(readdirSync(wheelhouseDir));
   const smallHtml = await samePage(api.url, root, small, 'html');
   const smallJson = await samePage(api.url, root, small, 'json');
+  // The upstream's own answers for the largest page before venvfarm asks for it: rendered (its first) and kept (a repeat).
+  const upstreamLarge = [await get(`${sim.simpleUrl}${large}/`, SIMPLE_JSON), await get(`${sim.simpleUrl}${large}/`, SIMPLE_JSON)];
   const largeHtml = await samePage(api.url, root, large, 'html');
   const largeJson = await samePage(api.url, root, large, 'json');
   const numpy = await samePage(api.url, root, 'numpy', 'json');
@@ -181,6 +183,11 @@ async function main(teardown: Teardown): Promise<boolean> {
   for (const served of [smallHtml, smallJson, largeHtml, largeJson, numpy, pandas, smallWheel, numpyWheel, pandasWheel]) {
     say(`  ${served.path}${served.accept === undefined ? '' : ' (JSON)'}: ${size(served.bytes)}, ${ms(served.firstMs)} ms, then ${ms(served.secondMs)} ms`);
   }
+  say(
+    `\nlargest page (${large}, ${largeJson.files.length.toLocaleString('en-US')} files, JSON): the upstream renders it in ${ms(upstreamLarge[0].ms)} ms and repeats it in ${ms(upstreamLarge[1].ms)} ms; ` +
+      `venvfarm's first request (the upstream's page fetched, its files listed; their metadata after) ${ms(largeHtml.firstMs)} ms (HTML), ` +
+      `rendered from the mirror's tables ${ms(largeJson.firstMs)} ms, kept ${ms(largeJson.secondMs)} ms`,
+  );
 
   const nginx = await startNginx({
     root,

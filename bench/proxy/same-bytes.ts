@@ -40,7 +40,8 @@ export interface PageFile {
   readonly size?: number;
 }
 
-async function get(url: string, accept: string | undefined): Promise<{ ms: number; body: Buffer; contentType: string }> {
+/** One GET, timed to its last body byte. */
+export async function get(url: string, accept: string | undefined): Promise<{ ms: number; body: Buffer; contentType: string }> {
   const started = performance.now();
   const res = await fetch(url, { headers: accept === undefined ? {} : { accept } });
   const body = Buffer.from(await res.arrayBuffer());

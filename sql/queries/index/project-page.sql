@@ -2,7 +2,7 @@
 -- in PyPI's order (invalid versions first, then PEP 440 order), a file's own requires-python and
 -- yank before its release's. One indexed query: projects (index_id, name), releases
 -- (project_id, key), files (release_id, filename).
-SELECT p.name, p.serial, r.version, f.filename,
+SELECT p.name, greatest(p.serial, 0) AS serial, r.version, f.filename,
        encode(f.sha256, 'hex') AS sha256, f.size,
        coalesce(f.requires_python, r.requires_python) AS requires_python,
        (f.yanked OR r.yanked) AS yanked,

@@ -35,6 +35,8 @@
 --                (an unparsable one too, with a null target: the release is then unusable, as
 --                modern pip and uv treat a release with invalid metadata)
 --   missing      project (a reached name the mirror does not have: a lazy fetch candidate)
+-- A project of negative serial is only listed, its metadata still being fetched (libs/mirror
+-- sync/ensure-project.ts): for the resolver it is not mirrored yet.
 WITH RECURSIVE
 -- The indexes in the order given: a name is the project of the first of them that has it.
 layers AS MATERIALIZED (
@@ -102,7 +104,7 @@ walk (target, ranges, extras, release_id, file_ids, metadata_id) AS (
     ) AS out
     WHERE w.target IS NOT NULL
       -- A scalar subquery: an index probe per layer, planned with the query (a function would be planned per call).
-      AND p.id = (SELECT lp.id FROM layers l JOIN projects lp ON lp.index_id = l.id AND lp.name = w.target ORDER BY l.n LIMIT 1)
+      AND p.id = (SELECT lp.id FROM layers l JOIN projects lp ON lp.index_id = l.id AND lp.name = w.target AND lp.serial >= 0 ORDER BY l.n LIMIT 1)
     UNION ALL
     -- A metadata row yields a reach per valid, followed requirement.
     SELECT q.target,
@@ -170,4 +172,4 @@ SELECT DISTINCT 'missing', NULL::bigint, w.target, NULL, NULL::bytea, NULL::bool
 FROM walk w
 WHERE w.target IS NOT NULL
   -- A function call per reached name: a probe of the projects index, also in a generic plan.
-  AND NOT EXISTS (SELECT 1 FROM layers l JOIN projects lp ON lp.index_id = l.id AND lp.name = w.target);
+  AND NOT EXISTS (SELECT 1 FROM layers l JOIN projects lp ON lp.index_id = l.id AND lp.name = w.target AND lp.serial >= 0);

@@ -5,11 +5,13 @@
 -- is all a candidate needs: the files of the releases finally pinned come from pinned-files.sql.
 -- A release with no compatible file has null wheel and sdist (it is listed, and the resolver
 -- words why it cannot be used); a project with no release has one row with a null version.
+-- A project of negative serial is only listed, its metadata still being fetched (libs/mirror
+-- sync/ensure-project.ts): for the resolver it is not mirrored yet.
 WITH layers AS MATERIALIZED (
   SELECT x.id, i.n FROM unnest($2::text[]) WITH ORDINALITY AS i (name, n) JOIN indexes x ON x.name = i.name
 ),
 target_projects AS MATERIALIZED (
-  SELECT (SELECT p.id FROM layers l JOIN projects p ON p.index_id = l.id AND p.name = wanted.name ORDER BY l.n LIMIT 1) AS id
+  SELECT (SELECT p.id FROM layers l JOIN projects p ON p.index_id = l.id AND p.name = wanted.name AND p.serial >= 0 ORDER BY l.n LIMIT 1) AS id
   FROM unnest($1::text[]) AS wanted (name)
 ),
 -- As in the candidate closure: one hash table of tags, tested against a wheel's first two tags

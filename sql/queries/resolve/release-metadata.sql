@@ -2,6 +2,8 @@
 -- prefetch: $1 project, $2 versions, $3 the indexes (first first). One row per file that has metadata, with its
 -- Requires-Dist texts in order (unparsable ones too: the resolver refuses such a release); the
 -- caller picks the file an installer would read.
+-- A project of negative serial is only listed, its metadata still being fetched (libs/mirror
+-- sync/ensure-project.ts): for the resolver it is not mirrored yet.
 SELECT r.version, f.filename, f.kind AS file_kind, f.tags, m.requires_python, m.provides_extras,
        coalesce((
          SELECT array_agg(q.text ORDER BY u.ord)
@@ -16,7 +18,7 @@ WHERE p.id = (
     SELECT lp.id
     FROM unnest($3::text[]) WITH ORDINALITY AS i (name, n)
     JOIN indexes x ON x.name = i.name
-    JOIN projects lp ON lp.index_id = x.id AND lp.name = $1
+    JOIN projects lp ON lp.index_id = x.id AND lp.name = $1 AND lp.serial >= 0
     ORDER BY i.n LIMIT 1
   )
   AND r.version = ANY ($2::text[]);

@@ -53,14 +53,16 @@ export class IndexService {
   /**
    * The page of a project in index `indexName`: of the first index of its layering that has the
    * project, so a private project hides the upstream's of the same name; one the mirror of the
-   * upstream never saw is fetched from the upstream first.
+   * upstream never saw is fetched from the upstream first: its files only, so that the page of a
+   * project of thousands of files costs about what the upstream's page does (their metadata is
+   * fetched after, for the resolver; pip reads what it needs through {@link openFile}).
    * @throws UnknownIndexError, NotFoundException; UpstreamError when the upstream is needed and cannot answer.
    */
   async projectPage(indexName: string, name: ProjectName): Promise<SimpleProject> {
     for (const index of await this.layering(indexName)) {
       const page = await this.pages.projectPage(index, name);
       if (page !== null) return page;
-      if (index === UPSTREAM_INDEX && (await this.lazyMirror.ensure(name)) !== 'missing') {
+      if (index === UPSTREAM_INDEX && (await this.lazyMirror.ensure(name, 'listed')) !== 'missing') {
         const fetched = await this.pages.projectPage(index, name);
         if (fetched !== null) return fetched;
       }

@@ -14,7 +14,7 @@ import { Version, keyToHex } from '@venvfarm/pep440';
 import { normalizeName } from '@venvfarm/pep508';
 import { formatTag, parseTag, sdistFormatOf } from '@venvfarm/wheel';
 import { copyBool, copyBytea, copyInt, copyText, copyTextArray, sanitizeText } from './copy-text';
-import type { FileRecord, ProjectRecord, ReleaseRecord } from './records';
+import { FileRecord, PENDING_SERIAL, ProjectRecord, ReleaseRecord } from './records';
 import { requirementCopyLine } from './requirement-row';
 
 /** Metadata (Requires-Python, Requires-Dist, Provides-Extra) not stored yet. */
@@ -127,7 +127,7 @@ function dedupe(records: readonly ProjectRecord[]): Map<string, DedupedProject> 
     const name = normalizeName(sanitizeText(record.name));
     let project = projects.get(name);
     if (project === undefined) projects.set(name, (project = { serial: 0, releases: new Map() }));
-    project.serial = wholeNumber(record.serial) ?? project.serial;
+    project.serial = record.serial === PENDING_SERIAL ? PENDING_SERIAL : (wholeNumber(record.serial) ?? project.serial);
     for (const release of record.releases) {
       const version = sanitizeText(release.version);
       let entry = project.releases.get(version);

@@ -41,7 +41,13 @@ export interface ReleaseRecord {
 export interface ProjectRecord {
   /** PEP 503 normalized name. */
   readonly name: string;
-  /** The project's last serial upstream. */
+  /** The project's last serial upstream, or {@link PENDING_SERIAL}. */
   readonly serial: number;
   readonly releases: readonly ReleaseRecord[];
 }
+
+/**
+ * The serial of a project whose files are listed while their metadata is still being fetched
+ * (sync/ensure-project.ts): the resolver's queries take such a project as not mirrored yet.
+ */
+export const PENDING_SERIAL = -1;

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { VenvfarmConfig } from '@venvfarm/config';
 import { Database } from '@venvfarm/db';
 import { UpstreamClient } from '@venvfarm/upstream';
@@ -10,7 +10,13 @@ import { LazyMirror } from './lazy-mirror';
     {
       provide: LazyMirror,
       inject: [Database, UpstreamClient, VenvfarmConfig],
-      useFactory: (db: Database, upstream: UpstreamClient, config: VenvfarmConfig) => new LazyMirror(db.pool, upstream, { offline: config.offline }),
+      useFactory: (db: Database, upstream: UpstreamClient, config: VenvfarmConfig) => {
+        const logger = new Logger('lazy-mirror');
+        return new LazyMirror(db.pool, upstream, {
+          offline: config.offline,
+          onIncomplete: (name, error) => logger.warn(`${name}: its page is mirrored, its metadata not yet (the next resolve or sync fetches it): ${error instanceof Error ? error.message : String(error)}`),
+        });
+      },
     },
   ],
   exports: [LazyMirror],

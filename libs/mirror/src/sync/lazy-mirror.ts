@@ -3,12 +3,15 @@
  * upstream on first use (ensure-project.ts), unless the operator runs offline; a name the
  * upstream does not have is remembered for a while, so that asking for it again (a typo in a
  * requirements file, a probe of names) costs no upstream round trip each time.
+ *
+ * The package index asks only for a project's files (`until: 'listed'`) and gets its page while
+ * the metadata is still being fetched; everything else waits for the metadata (ensure-project.ts).
  */
 import type { ProjectName } from '@venvfarm/pep508';
 import type { UpstreamClient } from '@venvfarm/upstream';
 import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
-import { ensureProject } from './ensure-project';
+import { startEnsuring } from './ensure-project';
 
 /** How long a name the upstream did not have is not asked for again. */
 const MISSING_TTL_MS = 10 * 60_000;
@@ -20,7 +23,12 @@ export interface LazyMirrorOptions {
   readonly offline: boolean;
   /** Index row to write into. Default 'pypi'. */
   readonly indexName?: string;
+  /** Hears of a completion that failed after its caller had what it waited for (`until: 'listed'`). */
+  readonly onIncomplete?: (name: string, error: unknown) => void;
 }
+
+/** What a caller of {@link LazyMirror.ensure} waits for: the project's files, or its metadata too. */
+export type LazyMirrorUntil = 'listed' | 'complete';
 
 /** What {@link LazyMirror.ensure} found: `missing` also when offline. */
 export type LazyMirrorStatus = 'present' | 'fetched' | 'missing';
@@ -39,12 +47,15 @@ export class LazyMirror {
   }
 
   /**
-   * Makes sure the mirror has `name` if the upstream does.
+   * Makes sure the mirror has `name` if the upstream does: its files, and unless `until` is
+   * 'listed', the metadata of its files as well.
    * @throws UpstreamError when the upstream is needed and cannot answer
    */
-  async ensure(name: ProjectName): Promise<LazyMirrorStatus> {
+  async ensure(name: ProjectName, until: LazyMirrorUntil = 'complete'): Promise<LazyMirrorStatus> {
     if (this.options.offline || this.knownMissing.has(name)) return 'missing';
-    const { status } = await ensureProject(this.pool, this.upstream, name, { indexName: this.options.indexName });
+    const ensuring = startEnsuring(this.pool, this.upstream, name, { indexName: this.options.indexName });
+    if (until === 'listed') ensuring.complete.catch((error: unknown) => this.options.onIncomplete?.(name, error));
+    const { status } = await ensuring[until];
     if (status === 'missing') this.knownMissing.set(name, true);
     return status;
   }

@@ -55,11 +55,29 @@ export interface FetchProjectOptions {
   readonly limiter: Limiter;
 }
 
+/** A project's page, with the metadata of its files the mirror already holds and the `.metadata` files still to fetch. */
+export interface ListedProject {
+  readonly page: SimpleProjectPage;
+  readonly metadata: ReadonlyMap<string, FileMetadata>;
+  /** Files to fetch metadata for, grouped by advertised hash: one download serves each group. */
+  readonly toFetch: ReadonlyMap<string, readonly SimpleFile[]>;
+  readonly metadataReused: number;
+}
+
 /**
  * Fetches a project and builds its record, or null when the upstream does not have it.
  * @throws UpstreamError when the page cannot be fetched or parsed (the caller skips the project).
  */
 export async function fetchProject(upstream: UpstreamClient, repository: SyncRepository, name: string, options: FetchProjectOptions): Promise<FetchedProject | null> {
+  const listed = await listProject(upstream, repository, name, options);
+  return listed === null ? null : completeProject(upstream, listed, options);
+}
+
+/**
+ * The first half of {@link fetchProject}: the page, and which of its files' metadata is known.
+ * @throws UpstreamError when the page cannot be fetched or parsed.
+ */
+export async function listProject(upstream: UpstreamClient, repository: SyncRepository, name: string, options: FetchProjectOptions): Promise<ListedProject | null> {
   const page = await options.limiter.run(() => upstream.projectPage(name));
   if (page === null) return null;
   const known = await repository.knownMetadata(options.indexId, page.name);
@@ -82,7 +100,13 @@ export async function fetchProject(upstream: UpstreamClient, repository: SyncRep
     const group = file.coreMetadataSha256 ?? `file:${file.filename}`;
     toFetch.set(group, [...(toFetch.get(group) ?? []), file]);
   }
+  return { page, metadata, toFetch, metadataReused };
+}
 
+/** The second half of {@link fetchProject}: fetches the metadata still missing and builds the record. */
+export async function completeProject(upstream: UpstreamClient, listed: ListedProject, options: FetchProjectOptions): Promise<FetchedProject> {
+  const { page, toFetch } = listed;
+  const metadata = new Map(listed.metadata);
   const failures: SyncFailure[] = [];
   await Promise.all(
     [...toFetch.values()].map(async (files) => {
@@ -101,5 +125,5 @@ export async function fetchProject(upstream: UpstreamClient, repository: SyncRep
   const pageSerial = Math.max(page.serial ?? 0, options.serialHint ?? 0);
   const serial = failures.length === 0 ? pageSerial : (options.committedSerial ?? 0);
   const built = buildProjectRecord(page, metadata, options.allows, serial, options.releaseSerials);
-  return { ...built, page, failures, metadataFetched: toFetch.size, metadataReused };
+  return { ...built, page, failures, metadataFetched: toFetch.size, metadataReused: listed.metadataReused };
 }
