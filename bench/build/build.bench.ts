@@ -23,7 +23,8 @@
  *   `true`, and the venv + pip bootstrap a build does before installing.
  * - cache hit: `POST /v1/builds` again (200), `GET /v1/envs/{key}.tar.gz` to a file and
  *   envpack's `unpackEnv` into a fresh directory (median of --hit-runs), and `tar -xzf` of the
- *   same file as the peer; `venvfarm pull KEY --into DIR` when the CLI has `pull`.
+ *   same file as the peer; `venvfarm pull KEY --into DIR` when the CLI has `pull`, and
+ *   `venvfarm ci restore -r SET --into DIR`, each into a directory on the disk and in /dev/shm.
  *
  * Then `node -e ''` against `node bin/venvfarm.js --help` (median of --cli-runs).
  *
@@ -109,6 +110,9 @@ interface Run {
   pullRam: number;
   /** `tar -xf` of the decompressed archive into memory. */
   floorRam: number;
+  /** `venvfarm ci restore -r SET` (the whole command: CLI start, the request, download and unpack) on the disk, and into memory. */
+  restore: number;
+  restoreRam: number;
   note: string[];
 }
 
@@ -222,7 +226,10 @@ async function coldRun(set: string, text: string, pipPins: Map<string, string>, 
     // Cache hit: the same request answers 200 at once; then download + unpack, and tar as the peer.
     const hit = await postBuild(server.url, text);
     if (hit.status !== 200) note.push(`${set}: the second POST /v1/builds answered ${hit.status}, not 200`);
-    const hits: { download: number; unpack: number; entries: number; tar: number; pull: number; floor: number; pullRam: number; floorRam: number }[] = [];
+    const hits: { download: number; unpack: number; entries: number; tar: number; pull: number; floor: number; pullRam: number; floorRam: number; restore: number; restoreRam: number }[] = [];
+    const requirements = join(dataDir, `${set}.txt`);
+    writeFileSync(requirements, text);
+    const cliEnv = { ...process.env, VENVFARM_SERVER: server.url, VENVFARM_URL: server.url, VENVFARM_TOKEN: ADMIN_TOKEN, VENVFARM_ADMIN_TOKEN: ADMIN_TOKEN };
     const ram = existsSync('/dev/shm') ? '/dev/shm' : null;
     for (let i = 0; i < hitRuns; i++) {
       const tmp = mkdtempSync(join(tmpdir(), 'venvfarm-bench-hit-'));
@@ -244,17 +251,26 @@ async function coldRun(set: string, text: string, pipPins: Map<string, string>, 
           if (result.exit < 0 && i === 0) note.push(`${set}: venvfarm pull failed: ${result.output.trim().split('\n').slice(-3).join(' / ')}`);
           return result.exit;
         };
-        const pulled = await pullInto(join(tmp, 'pulled', 'venv'));
-        let pullRam = NaN;
-        if (ram !== null) {
+        const restoreInto = async (dir: string) => {
+          const result = await startTime(process.execPath, [CLI, 'ci', 'restore', '-r', requirements, '--python', TARGET.python, '--platform', TARGET.platform, '--into', dir], cliEnv);
+          if (result.exit < 0 && i === 0) note.push(`${set}: venvfarm ci restore failed: ${result.output.trim().split('\n').slice(-3).join(' / ')}`);
+          else if (i === 0 && !/cache hit/.test(result.output)) note.push(`${set}: venvfarm ci restore was not a cache hit: ${result.output.trim().split('\n').at(-1)}`);
+          return result.exit;
+        };
+        const inMemory = async (measure: (dir: string) => Promise<number>) => {
+          if (ram === null) return NaN;
           const inRam = mkdtempSync(join(ram, 'venvfarm-bench-pull-'));
           try {
-            pullRam = await pullInto(join(inRam, 'venv'));
+            return await measure(join(inRam, 'venv'));
           } finally {
             rmSync(inRam, { recursive: true, force: true });
           }
-        }
-        hits.push({ download: downloaded, unpack, entries: unpacked.entries, tar, pull: pulled, floor, pullRam, floorRam });
+        };
+        const pulled = await pullInto(join(tmp, 'pulled', 'venv'));
+        const pullRam = await inMemory(pullInto);
+        const restore = await restoreInto(join(tmp, 'restored', 'venv'));
+        const restoreRam = await inMemory(restoreInto);
+        hits.push({ download: downloaded, unpack, entries: unpacked.entries, tar, pull: pulled, floor, pullRam, floorRam, restore, restoreRam });
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
@@ -278,6 +294,8 @@ async function coldRun(set: string, text: string, pipPins: Map<string, string>, 
       floor: median(hits.map((h) => h.floor)),
       pullRam: median(hits.map((h) => h.pullRam)),
       floorRam: median(hits.map((h) => h.floorRam)),
+      restore: median(hits.map((h) => h.restore)),
+      restoreRam: median(hits.map((h) => h.restoreRam)),
       note,
     };
   } catch (error) {
@@ -371,11 +389,11 @@ async function main(): Promise<void> {
     const un = med(rs, (r) => r.unpack);
     say(`| ${set} | ${mib(med(rs, (r) => r.size))} | ${rs[0].entries.toLocaleString('en-US')} | ${ms(med(rs, (r) => r.hitRequest))} | ${ms(dl)} | ${ms(un)} | **${ms(dl + un)}** | ${ms(med(rs, (r) => r.tar))} |${pull ? ` ${ms(med(rs, (r) => r.pull))} |` : ''}`);
   }
-  say('\nThe floor of an unpack on this machine: `tar -xf` of the same archive, decompressed beforehand (nothing to inflate: the files and bytes written), on the disk of the runs above and in memory (/dev/shm); `venvfarm pull` into memory beside it:\n');
-  say('| set | tar -xf, decompressed (disk) | tar -xf, decompressed (memory) | venvfarm pull (disk) | venvfarm pull (memory) |');
-  say('| --- | --- | --- | --- | --- |');
+  say('\nThe floor of an unpack on this machine: `tar -xf` of the same archive, decompressed beforehand (nothing to inflate: the files and bytes written), on the disk of the runs above and in memory (/dev/shm); `venvfarm pull KEY` and `venvfarm ci restore -r SET` (whole commands: CLI start, requests, download, unpack) beside it:\n');
+  say('| set | tar -xf, decompressed (disk) | tar -xf, decompressed (memory) | venvfarm pull (disk) | venvfarm pull (memory) | ci restore (disk) | ci restore (memory) |');
+  say('| --- | --- | --- | --- | --- | --- | --- |');
   for (const { set, runs: rs } of bySet) {
-    say(`| ${set} | ${ms(med(rs, (r) => r.floor))} | ${ms(med(rs, (r) => r.floorRam))} | ${ms(med(rs, (r) => r.pull))} | ${ms(med(rs, (r) => r.pullRam))} |`);
+    say(`| ${set} | ${ms(med(rs, (r) => r.floor))} | ${ms(med(rs, (r) => r.floorRam))} | ${ms(med(rs, (r) => r.pull))} | ${ms(med(rs, (r) => r.pullRam))} | ${ms(med(rs, (r) => r.restore))} | ${ms(med(rs, (r) => r.restoreRam))} |`);
   }
 
   say(`\n### CLI start (ms, median of ${cliRuns}; first byte of output / exit)\n`);

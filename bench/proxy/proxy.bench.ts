@@ -13,7 +13,10 @@
  * manylinux wheel of the wheelhouse) through `/files/...`, the second request of each coming from
  * the mirror or the store. Those second answers are written under nginx's root at the same paths
  * (bench/proxy/same-bytes.ts), nginx (one worker, sendfile, loopback) serves them, and both
- * servers are checked to answer every path with the same body.
+ * servers are checked to answer every path with the same body. The small file is also served by
+ * a plain Node http server holding its bytes in memory and doing nothing else (the platform's
+ * ceiling for any Node server on this machine, bench/resolve/http-peers.ts). Before venvfarm
+ * first asks for the largest page, the upstream's own first and repeated answers are timed.
  *
  * Then autocannon (bench/support/load.ts: 10 connections, one client, loopback) loads each path
  * on nginx and on venvfarm, each once per round in turn, a few rounds of 5 s (the first after a
@@ -39,6 +42,8 @@ import { LoadFigure, LoadTarget, measureRounds, medianRun } from '../support/loa
 import { startNginx } from '../support/nginx';
 import { markdownTable, thousands } from '../support/table';
 import { Teardown } from '../support/teardown';
+import { PENDING_SERIAL } from '@venvfarm/mirror';
+import { startNodePeer } from '../resolve/http-peers';
 import { checkSame, get, PageFile, sameFile, samePage, Served, SIMPLE_JSON } from './same-bytes';
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -103,6 +108,22 @@ async function startApi(env: Record<string, string>, log: string, teardown: Tear
   }
 }
 
+/** Waits until no project of the mirror at `databaseUrl` is only listed (libs/mirror sync/ensure-project.ts); returns the ms waited. */
+async function metadataSettled(databaseUrl: string): Promise<number> {
+  const started = performance.now();
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    while (Number((await client.query(`SELECT count(*) AS n FROM projects WHERE serial = ${PENDING_SERIAL}`)).rows[0].n) > 0) {
+      if (performance.now() - started > 300_000) throw new Error('projects still pending after 300 s');
+      await new Promise((wait) => setTimeout(wait, 50));
+    }
+  } finally {
+    await client.end();
+  }
+  return performance.now() - started;
+}
+
 /** The last file of a page (newest release) that is in the wheelhouse and matches `pattern`. */
 function wheelhouseFile(project: string, files: readonly PageFile[], wheelhouse: ReadonlySet<string>, pattern: RegExp): PageFile {
   const found = files.filter((f) => wheelhouse.has(f.filename) && pattern.test(f.filename)).at(-1);
@@ -165,12 +186,17 @@ async function main(teardown: Teardown): Promise<boolean> {
   say(`bench:proxy on ${sourceState()} (the built working tree), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   say(`pypi-sim ${sim.url} (popular.txt + wheelhouse ${wheelhouseDir}), venvfarm ${api.url} (fresh database, directory store, jobs off), started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  // Warm-up through the index: pages fill the mirror, files the store; the bytes go to nginx's root.
+  // Warm-up through the index. The lazy mirror lists a new project's files at once and fetches
+  // their metadata after, which moves the project's serial (and so its page), so the first
+  // requests come first and the bytes are taken once the mirror has settled.
   const wheelhouse = new Set(readdirSync(wheelhouseDir));
-  const smallHtml = await samePage(api.url, root, small, 'html');
-  const smallJson = await samePage(api.url, root, small, 'json');
   // The upstream's own answers for the largest page before venvfarm asks for it: rendered (its first) and kept (a repeat).
   const upstreamLarge = [await get(`${sim.simpleUrl}${large}/`, SIMPLE_JSON), await get(`${sim.simpleUrl}${large}/`, SIMPLE_JSON)];
+  const firstPages: [string, number][] = [];
+  for (const project of [small, large, 'numpy', 'pandas']) firstPages.push([project, (await get(`${api.url}/simple/${project}/`, SIMPLE_JSON)).ms]);
+  const settledMs = await metadataSettled(databaseUrl);
+  const smallHtml = await samePage(api.url, root, small, 'html');
+  const smallJson = await samePage(api.url, root, small, 'json');
   const largeHtml = await samePage(api.url, root, large, 'html');
   const largeJson = await samePage(api.url, root, large, 'json');
   const numpy = await samePage(api.url, root, 'numpy', 'json');
@@ -179,14 +205,15 @@ async function main(teardown: Teardown): Promise<boolean> {
   const smallWheel = await sameFile(pageUrl(small), root, wheelhouseFile(small, smallJson.files, wheelhouse, /\.whl$/));
   const numpyWheel = await sameFile(pageUrl('numpy'), root, wheelhouseFile('numpy', numpy.files, wheelhouse, CP311_MANYLINUX));
   const pandasWheel = await sameFile(pageUrl('pandas'), root, wheelhouseFile('pandas', pandas.files, wheelhouse, CP311_MANYLINUX));
-  say('\nwarm-up (first request: through the upstream; second: from the mirror or the store):');
+  say(`\nfirst requests (JSON; the lazy mirror fetches the upstream's page and lists its files; the metadata of the files followed in ${ms(settledMs)} ms more):`);
+  for (const [project, took] of firstPages) say(`  /simple/${project}/: ${ms(took)} ms`);
+  say('then (a page: rendered from the mirror\'s tables, then kept; a file: through the upstream, then from the store):');
   for (const served of [smallHtml, smallJson, largeHtml, largeJson, numpy, pandas, smallWheel, numpyWheel, pandasWheel]) {
     say(`  ${served.path}${served.accept === undefined ? '' : ' (JSON)'}: ${size(served.bytes)}, ${ms(served.firstMs)} ms, then ${ms(served.secondMs)} ms`);
   }
   say(
     `\nlargest page (${large}, ${largeJson.files.length.toLocaleString('en-US')} files, JSON): the upstream renders it in ${ms(upstreamLarge[0].ms)} ms and repeats it in ${ms(upstreamLarge[1].ms)} ms; ` +
-      `venvfarm's first request (the upstream's page fetched, its files listed; their metadata after) ${ms(largeHtml.firstMs)} ms (HTML), ` +
-      `rendered from the mirror's tables ${ms(largeJson.firstMs)} ms, kept ${ms(largeJson.secondMs)} ms`,
+      `venvfarm: first request ${ms(firstPages[1][1])} ms (through the upstream), rendered from the mirror's tables ${ms(largeJson.firstMs)} ms, kept ${ms(largeJson.secondMs)} ms`,
   );
 
   const nginx = await startNginx({
@@ -216,6 +243,9 @@ location / { }`,
     if (differs !== null) notes.push(differs);
   }
   say(`nginx ${nginx.url} (${workers} worker${workers === '1' ? '' : 's'}, sendfile): the same body as venvfarm for every path`);
+  // The platform's ceiling for the small file: a plain Node http server (its own process) answering the same bytes from memory and nothing else.
+  const node = await startNodePeer(readFileSync(join(root, ...decodeURIComponent(smallWheel.path).split('/').filter(Boolean))));
+  teardown.add('stop the node http peer', () => node.stop());
 
   const target = (row: Row, base: string, server: string): LoadTarget => ({
     label: `${row.label} ${server}`,
@@ -228,6 +258,8 @@ location / { }`,
     targets[`${i}:nginx`] = target(row, nginx.url, 'nginx');
     targets[`${i}:venvfarm`] = target(row, api.url, 'venvfarm');
   });
+  const smallFileRow = rows.findIndex((row) => row.served === smallWheel);
+  targets[`${smallFileRow}:node`] = { label: `${rows[smallFileRow].label} node http`, url: node.url, expectedBytes: smallWheel.bytes };
   say(`\nload: autocannon ${connections} connections, loopback, one client; ${rounds} rounds of ${seconds} s per server and request, taken in turn, the first after ${warmupSeconds} s of warm-up; about ${Math.ceil((rows.length * 2 * (rounds * seconds + warmupSeconds)) / 60)} min`);
   // Should venvfarm exit under load, the remaining rounds would measure nothing: stop there.
   const logTail = () => {
@@ -271,7 +303,15 @@ location / { }`,
       `${f.wrong} / ${f.errors}`,
     ];
     table.push(cells('nginx', theirs, '1.00'), cells('venvfarm', ours, `**${ratio.toFixed(2)}**`));
-    targetLines.push(`${row.label}: venvfarm / nginx ${ratio.toFixed(2)} (per round ${perRound.join(', ')}); target: >= ${TARGET_RATIO} of nginx: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
+    const nodeRuns = runs[`${i}:node`];
+    let versusNode = '';
+    if (nodeRuns !== undefined) {
+      const plain = medianRun(nodeRuns);
+      failed += bad(nodeRuns);
+      table.push(cells('node http', plain, (plain.requestsPerSecond / theirs.requestsPerSecond).toFixed(2)));
+      versusNode = `; venvfarm / node http ${(ours.requestsPerSecond / plain.requestsPerSecond).toFixed(2)}, node http / nginx ${(plain.requestsPerSecond / theirs.requestsPerSecond).toFixed(2)} (per round ${nodeRuns.map((f, round) => (f.requestsPerSecond / nginxRuns[round].requestsPerSecond).toFixed(2)).join(', ')})`;
+    }
+    targetLines.push(`${row.label}: venvfarm / nginx ${ratio.toFixed(2)} (per round ${perRound.join(', ')}); target: >= ${TARGET_RATIO} of nginx: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}${versusNode}`);
   });
   say('');
   for (const line of markdownTable(['request', 'body', 'server', 'req/s', 'p50 ms', 'p99 ms', 'MB/s', 'venvfarm / nginx', 'wrong / errors'], table)) say(line);

@@ -201,6 +201,23 @@ describe('extractSafely', () => {
     expect((err as Error).message).toContain(reason);
   });
 
+  it('gives files the modes of the archive whatever the umask', async () => {
+    const root = path.join(tmp, 'tree');
+    await makeTree(root);
+    await packDeterministic(root, path.join(tmp, 'o.tar.gz'));
+    const into = path.join(tmp, 'into');
+    const previous = process.umask(0o077);
+    try {
+      await fs.mkdir(into);
+      await extractSafely(path.join(tmp, 'o.tar.gz'), into);
+    } finally {
+      process.umask(previous);
+    }
+    expect((await fs.stat(path.join(into, 'bin', 'tool'))).mode & 0o777).toBe(0o755);
+    expect((await fs.stat(path.join(into, 'pyvenv.cfg'))).mode & 0o777).toBe(0o644);
+    expect((await fs.stat(path.join(into, 'big.bin'))).mode & 0o777).toBe(0o644);
+  });
+
   it('extracts what a packed tree holds, symlinks included', async () => {
     const root = path.join(tmp, 'tree');
     await makeTree(root);
