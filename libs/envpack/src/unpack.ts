@@ -19,8 +19,8 @@ import { chmodSync, createReadStream, createWriteStream, mkdirSync, promises as 
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import * as zlib from 'node:zlib';
 import * as tar from 'tar-stream';
+import { gunzipMembers } from './gunzip-members';
 import { InterpreterMismatchError, NotAVirtualenvError, TargetNotEmptyError, UnsafeArchiveEntryError } from './errors';
 import { findInterpreter, Interpreter, probeInterpreter } from './interpreter';
 import { fillVenvDirPlaceholder } from './scripts';
@@ -93,7 +93,7 @@ export async function extractSafely(tarball: string | Readable, root: string): P
 
   const extract = tar.extract();
   const bytes = typeof tarball === 'string' ? createReadStream(tarball, { highWaterMark: 1 << 20 }) : tarball;
-  const source = pipeline(bytes, zlib.createGunzip({ chunkSize: 1 << 18 }), extract);
+  const source = pipeline(bytes, gunzipMembers(), extract);
   let count = 0;
   try {
     for await (const entry of extract) {
