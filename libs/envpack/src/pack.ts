@@ -53,6 +53,8 @@ export const PACKER_ID = `venvfarm-envpack/2 gzip-${DEFAULT_GZIP_LEVEL} members-
 /**
  * Uncompressed bytes per gzip member: large enough that the members cost nothing measurable in
  * size (deflate looks back 32 KiB), small enough to keep two cores busy on a small environment.
+ * Unpacking finds the member boundaries by this size (gunzip-members.ts): change both together,
+ * or unpacks fall back to one inflate stream.
  */
 const MEMBER_BYTES = 4 << 20;
 /** Members compressed at once (Node's thread pool has 4 threads; one is left for file reads). */
