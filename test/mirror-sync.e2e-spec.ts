@@ -10,7 +10,7 @@ import { createTestDatabase } from '@venvfarm/db/testing';
 import { candidateClosure, ensureProject, LazyMirror, parseAllowList, PENDING_SERIAL, ReleaseFilter, startEnsuring, syncMirror, SyncSummary } from '@venvfarm/mirror';
 import { SpecifierSet } from '@venvfarm/pep440';
 import { parseProjectName, parseTarget } from '@venvfarm/pep508';
-import { ChangelogEntry, RetryEvent, UpstreamClient } from '@venvfarm/upstream';
+import { ChangelogEntry, RetryEvent, UpstreamClient, UpstreamError } from '@venvfarm/upstream';
 import { mirrorSyncCommand } from '../apps/cli/src/mirror-sync.command';
 import { POPULAR_TXT, PypiSim, REPO_ROOT, startPypiSim } from './support/pypi-sim';
 
@@ -241,6 +241,31 @@ describe('lazy mirror of a large project', () => {
       expect(resolvable.missing).toEqual([]);
       expect(resolvable.projects.get('numpy')?.length).toBeGreaterThan(0);
       expect((await slow.stats()).requests.simple_project).toBe(1);
+    } finally {
+      await db.drop();
+      await slow.stop();
+    }
+  });
+
+  it('stops fetching metadata when closed, leaves the project pending, and the next start completes it', async () => {
+    const slow = await startPypiSim({ projectsFile: POPULAR_TXT, args: ['--latency-ms', '100'] });
+    const db = await createTestDatabase();
+    const serial = async () => Number((await db.pool.query(`SELECT serial FROM projects WHERE name = 'numpy'`)).rows[0].serial);
+    try {
+      const upstream = new UpstreamClient(slow.simpleUrl);
+      const stopping = new LazyMirror(db.pool, upstream, { offline: false });
+      expect(await stopping.ensure(parseProjectName('numpy'), 'listed')).toBe('fetched');
+      const resolver = stopping.ensure(parseProjectName('numpy')).catch((error: unknown) => error);
+      const started = Date.now();
+      await stopping.close();
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await resolver).toBeInstanceOf(UpstreamError);
+      expect(await serial()).toBe(PENDING_SERIAL);
+      const metadataBefore = (await slow.stats()).requests.metadata ?? 0;
+      // A new server: the resolver's way in completes what the stopped one left.
+      expect(await new LazyMirror(db.pool, upstream, { offline: false }).ensure(parseProjectName('numpy'))).toBe('fetched');
+      expect(await serial()).toBeGreaterThan(0);
+      expect((await slow.stats()).requests.metadata).toBeGreaterThan(metadataBefore);
     } finally {
       await db.drop();
       await slow.stop();

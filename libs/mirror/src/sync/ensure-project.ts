@@ -36,6 +36,8 @@ export interface EnsureProjectOptions {
   readonly indexName?: string;
   /** Concurrent metadata requests. Default 8. */
   readonly concurrency?: number;
+  /** Stops fetching metadata (a server shutting down): the project stays pending and `complete` rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /** One project being ensured: `listed` settles once its files are in the mirror (maybe pending), `complete` once its metadata is too. */
@@ -95,6 +97,7 @@ async function ensure(pool: Pool, upstream: UpstreamClient, name: string, option
     // A pending project has no serial of its own to keep: if metadata fails it is committed as 0, mirrored with what is known.
     committedSerial: null,
     limiter: new Limiter(options.concurrency ?? 8),
+    signal: options.signal,
   };
   const page = await listProject(upstream, repository, name, fetchOptions);
   if (page === null) return { status: 'missing', name, failures: [] };

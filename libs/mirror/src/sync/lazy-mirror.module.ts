@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, Module } from '@nestjs/common';
 import { VenvfarmConfig } from '@venvfarm/config';
 import { Database } from '@venvfarm/db';
 import { UpstreamClient } from '@venvfarm/upstream';
@@ -21,4 +21,11 @@ import { LazyMirror } from './lazy-mirror';
   ],
   exports: [LazyMirror],
 })
-export class LazyMirrorModule {}
+export class LazyMirrorModule implements BeforeApplicationShutdown {
+  constructor(private readonly lazyMirror: LazyMirror) {}
+
+  /** Metadata fetched in the background stops before the database closes (pending projects are completed on the next start). */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.lazyMirror.close();
+  }
+}

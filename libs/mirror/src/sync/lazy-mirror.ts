@@ -8,7 +8,7 @@
  * the metadata is still being fetched; everything else waits for the metadata (ensure-project.ts).
  */
 import type { ProjectName } from '@venvfarm/pep508';
-import type { UpstreamClient } from '@venvfarm/upstream';
+import { UpstreamClient, UpstreamNetworkError } from '@venvfarm/upstream';
 import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 import { startEnsuring } from './ensure-project';
@@ -33,8 +33,13 @@ export type LazyMirrorUntil = 'listed' | 'complete';
 /** What {@link LazyMirror.ensure} found: `missing` also when offline. */
 export type LazyMirrorStatus = 'present' | 'fetched' | 'missing';
 
+/** How long {@link LazyMirror.close} waits for the metadata requests already sent. */
+const CLOSE_WAIT_MS = 5_000;
+
 export class LazyMirror {
   private readonly knownMissing = new LRUCache<string, true>({ max: MISSING_NAMES, ttl: MISSING_TTL_MS });
+  private readonly closing = new AbortController();
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly pool: Pool,
@@ -53,10 +58,26 @@ export class LazyMirror {
    */
   async ensure(name: ProjectName, until: LazyMirrorUntil = 'complete'): Promise<LazyMirrorStatus> {
     if (this.options.offline || this.knownMissing.has(name)) return 'missing';
-    const ensuring = startEnsuring(this.pool, this.upstream, name, { indexName: this.options.indexName });
-    if (until === 'listed') ensuring.complete.catch((error: unknown) => this.options.onIncomplete?.(name, error));
+    const ensuring = startEnsuring(this.pool, this.upstream, name, { indexName: this.options.indexName, signal: this.closing.signal });
+    if (!this.running.has(ensuring.complete)) {
+      this.running.add(ensuring.complete);
+      void ensuring.complete.catch(() => undefined).finally(() => this.running.delete(ensuring.complete));
+    }
+    if (until === 'listed') ensuring.complete.catch((error: unknown) => this.closing.signal.aborted || this.options.onIncomplete?.(name, error));
     const { status } = await ensuring[until];
     if (status === 'missing') this.knownMissing.set(name, true);
     return status;
+  }
+
+  /**
+   * Stops fetching metadata (the server is shutting down): projects listed but not complete stay
+   * pending, for the next ensure or sync, and whoever waits for them gets an upstream error.
+   * Waits a little for the requests already sent.
+   */
+  async close(): Promise<void> {
+    this.closing.abort(new UpstreamNetworkError('the server is shutting down', this.upstream.simpleUrl));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS).unref()))]);
+    clearTimeout(timer);
   }
 }

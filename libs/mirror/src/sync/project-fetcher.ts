@@ -53,6 +53,8 @@ export interface FetchProjectOptions {
   readonly serialHint?: number | null;
   readonly releaseSerials?: ReadonlyMap<string, number>;
   readonly limiter: Limiter;
+  /** Stops the metadata fetches of {@link completeProject}: it then writes nothing and throws the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** A project's page, with the metadata of its files the mirror already holds and the `.metadata` files still to fetch. */
@@ -112,7 +114,10 @@ export async function completeProject(upstream: UpstreamClient, listed: ListedPr
     [...toFetch.values()].map(async (files) => {
       let parsed: CoreMetadata;
       try {
-        parsed = await options.limiter.run(() => upstream.coreMetadata(page.name, files[0]));
+        parsed = await options.limiter.run(() => {
+          options.signal?.throwIfAborted();
+          return upstream.coreMetadata(page.name, files[0]);
+        });
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         failures.push({ project: page.name, url: error.url, what: 'metadata', message: error.message });
@@ -122,6 +127,7 @@ export async function completeProject(upstream: UpstreamClient, listed: ListedPr
     }),
   );
 
+  options.signal?.throwIfAborted();
   const pageSerial = Math.max(page.serial ?? 0, options.serialHint ?? 0);
   const serial = failures.length === 0 ? pageSerial : (options.committedSerial ?? 0);
   const built = buildProjectRecord(page, metadata, options.allows, serial, options.releaseSerials);
