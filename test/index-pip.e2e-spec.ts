@@ -10,14 +10,13 @@
 import { INestApplication } from '@nestjs/common';
 import { ArtifactStore } from '@venvfarm/artifacts';
 import { Database } from '@venvfarm/db';
-import { PENDING_SERIAL } from '@venvfarm/mirror';
 import { createTestDatabase } from '@venvfarm/db/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pool } from 'pg';
 import request from 'supertest';
 import { ErrorBodySchema } from '../apps/api/src/common/error-body';
+import { metadataSettled } from './support/mirror-settled';
 import { HTML_ONLY_PYTHON, makeVenv, pinsFromWheelhouse, run } from './support/pip';
 import { PypiSim, PypiSimOptions, startPypiSim } from './support/pypi-sim';
 import { createTestApp } from './support/test-app';
@@ -27,15 +26,6 @@ const WHEELHOUSE = process.env.VENVFARM_WHEELHOUSE ?? '/opt/pypi/files';
 const SET = ['fastapi', 'uvicorn', 'httpx', 'jinja2', 'python-multipart'];
 /** Import names of some of the pins. */
 const IMPORTS = ['fastapi', 'uvicorn', 'httpx', 'jinja2', 'multipart', 'pydantic', 'pydantic_core', 'starlette', 'anyio', 'markupsafe', 'idna', 'certifi', 'h11', 'click', 'httpcore', 'typing_inspection'];
-
-/** Waits until no project of the mirror is only listed (its metadata still being fetched: libs/mirror sync/ensure-project.ts). */
-async function metadataSettled(pool: Pool): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Number((await pool.query(`SELECT count(*) AS n FROM projects WHERE serial = ${PENDING_SERIAL}`)).rows[0].n) > 0) {
-    if (Date.now() > deadline) throw new Error('projects still pending after 120 s');
-    await new Promise((wait) => setTimeout(wait, 100));
-  }
-}
 
 /** pypi-sim (real wheels), a database and the API listening on loopback, for one describe block. */
 function useIndex(simOptions: PypiSimOptions) {
@@ -88,7 +78,7 @@ describe('the package index with real pip', () => {
     expect(served.text).toMatch(/venvfarm_index_files_served_total\{source="upstream"\} \d+/);
 
     // The mirror fetches the metadata of the projects the pages listed after serving them; that is the mirror's own work, done once.
-    await metadataSettled(index.db.pool);
+    await metadataSettled((sql) => index.db.pool.query(sql), 120_000);
     await index.sim.resetStats();
     const second = await pipInstall(index, 'second', pins);
     expect(second.status).toBe(0);

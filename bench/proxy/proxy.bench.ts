@@ -42,7 +42,7 @@ import { LoadFigure, LoadTarget, measureRounds, medianRun } from '../support/loa
 import { startNginx } from '../support/nginx';
 import { markdownTable, thousands } from '../support/table';
 import { Teardown } from '../support/teardown';
-import { PENDING_SERIAL } from '@venvfarm/mirror';
+import { metadataSettled } from '../../test/support/mirror-settled';
 import { startNodePeer } from '../resolve/http-peers';
 import { checkSame, get, PageFile, sameFile, samePage, Served, SIMPLE_JSON } from './same-bytes';
 
@@ -108,20 +108,15 @@ async function startApi(env: Record<string, string>, log: string, teardown: Tear
   }
 }
 
-/** Waits until no project of the mirror at `databaseUrl` is only listed (libs/mirror sync/ensure-project.ts); returns the ms waited. */
-async function metadataSettled(databaseUrl: string): Promise<number> {
-  const started = performance.now();
+/** Waits until no project of the mirror at `databaseUrl` is only listed (test/support/mirror-settled.ts); returns the ms waited. */
+async function settled(databaseUrl: string): Promise<number> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    while (Number((await client.query(`SELECT count(*) AS n FROM projects WHERE serial = ${PENDING_SERIAL}`)).rows[0].n) > 0) {
-      if (performance.now() - started > 300_000) throw new Error('projects still pending after 300 s');
-      await new Promise((wait) => setTimeout(wait, 50));
-    }
+    return await metadataSettled((sql) => client.query(sql), 300_000);
   } finally {
     await client.end();
   }
-  return performance.now() - started;
 }
 
 /** The last file of a page (newest release) that is in the wheelhouse and matches `pattern`. */
@@ -194,7 +189,7 @@ async function main(teardown: Teardown): Promise<boolean> {
   const upstreamLarge = [await get(`${sim.simpleUrl}${large}/`, SIMPLE_JSON), await get(`${sim.simpleUrl}${large}/`, SIMPLE_JSON)];
   const firstPages: [string, number][] = [];
   for (const project of [small, large, 'numpy', 'pandas']) firstPages.push([project, (await get(`${api.url}/simple/${project}/`, SIMPLE_JSON)).ms]);
-  const settledMs = await metadataSettled(databaseUrl);
+  const settledMs = await settled(databaseUrl);
   const smallHtml = await samePage(api.url, root, small, 'html');
   const smallJson = await samePage(api.url, root, small, 'json');
   const largeHtml = await samePage(api.url, root, large, 'html');

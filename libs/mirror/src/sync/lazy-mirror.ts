@@ -23,7 +23,7 @@ export interface LazyMirrorOptions {
   readonly offline: boolean;
   /** Index row to write into. Default 'pypi'. */
   readonly indexName?: string;
-  /** Hears of a completion that failed after its caller had what it waited for (`until: 'listed'`). */
+  /** Hears once of a fetch whose metadata failed, even when nobody waits for it (`until: 'listed'`); not of one stopped by {@link LazyMirror.close}. */
   readonly onIncomplete?: (name: string, error: unknown) => void;
 }
 
@@ -61,9 +61,10 @@ export class LazyMirror {
     const ensuring = startEnsuring(this.pool, this.upstream, name, { indexName: this.options.indexName, signal: this.closing.signal });
     if (!this.running.has(ensuring.complete)) {
       this.running.add(ensuring.complete);
-      void ensuring.complete.catch(() => undefined).finally(() => this.running.delete(ensuring.complete));
+      void ensuring.complete
+        .catch((error: unknown) => this.closing.signal.aborted || this.options.onIncomplete?.(name, error))
+        .finally(() => this.running.delete(ensuring.complete));
     }
-    if (until === 'listed') ensuring.complete.catch((error: unknown) => this.closing.signal.aborted || this.options.onIncomplete?.(name, error));
     const { status } = await ensuring[until];
     if (status === 'missing') this.knownMissing.set(name, true);
     return status;
